@@ -1,0 +1,24 @@
+package dev.idem.testing;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.AnnotationBasedArgumentsProvider;
+import org.junit.jupiter.params.support.ParameterDeclarations;
+
+/** One fresh {@link TestDatabase} per selected database; JUnit closes (drops) each after its invocation. */
+final class DatabaseArguments extends AnnotationBasedArgumentsProvider<DatabaseTest> {
+
+    @Override
+    protected Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context,
+                                                           DatabaseTest annotation) {
+        Set<Engine> engines = annotation.value().length == 0
+                ? EnumSet.allOf(Engine.class)
+                : EnumSet.copyOf(Arrays.asList(annotation.value()));
+        engines.retainAll(Servers.selected());
+        return engines.stream().map(engine -> Arguments.of(new TestDatabase(engine)));
+    }
+}
