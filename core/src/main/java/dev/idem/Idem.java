@@ -1,0 +1,116 @@
+package dev.idem;
+
+import dev.idem.internal.Engine;
+import dev.idem.spi.Dialect;
+import java.sql.Connection;
+import java.util.Collection;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The entry point: race-free get-or-create and idempotent links on one database.
+ *
+ * <pre>{@code
+ * Idem idem = Idem.create(dataSource);
+ * Table tag = Table.named("tag").key("title").generatedKey("id");
+ * Got got = idem.getOrCreate(tag, Values.of("title", "urgent"), Values.of("color", "red"));
+ * LinkTable imageTags = LinkTable.named("image_tags").columns("image_id", "tag_id");
+ * boolean added = idem.addLink(imageTags, 2L, 6L);
+ * }</pre>
+ *
+ * <p>Called on {@code Idem} itself, each operation takes a connection from the data source and runs in
+ * auto-commit mode, a transaction of its own; Idem retries it after a deadlock, a serialization failure
+ * or {@code SQLITE_BUSY} (bounded, with jitter). Through {@link #on(Connection)} the operations run inside
+ * the caller's transaction, which Idem never commits or rolls back: when only running the whole
+ * transaction again can help, they throw {@link RetryTransactionException}, and
+ * {@link #inTransaction(TransactionWork, RetryPolicy)} is the helper that does that.
+ *
+ * <p>The dialect is detected once, from the first connection's {@link java.sql.DatabaseMetaData}; each
+ * table is checked against the catalog once and its SQL cached. Thread-safe; create one per data source.
+ */
+public final class Idem implements Operations {
+
+    private final Engine engine;
+
+    private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
+        this.engine = new Engine(Objects.requireNonNull(dataSource, "dataSource"), dialect, Objects.requireNonNull(retryPolicy, "retryPolicy"));
+    }
+
+    /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
+    public static Idem create(DataSource dataSource) {
+        return new Idem(dataSource, null, RetryPolicy.defaults());
+    }
+
+    /** Idem on {@code dataSource} with its own retry policy for the operations it runs in transactions of its own. */
+    public static Idem create(DataSource dataSource, RetryPolicy retryPolicy) {
+        return new Idem(dataSource, null, retryPolicy);
+    }
+
+    /** Idem on {@code dataSource} with an explicit dialect, for a database Idem does not know. */
+    public static Idem create(DataSource dataSource, Dialect dialect) {
+        return new Idem(dataSource, Objects.requireNonNull(dialect, "dialect"), RetryPolicy.defaults());
+    }
+
+    /** The operations inside the caller's transaction on {@code connection}, which Idem never commits or rolls back. */
+    public Operations on(Connection connection) {
+        Objects.requireNonNull(connection, "connection");
+        return new Operations() {
+            @Override
+            public Got getOrCreate(Table table, Values key, Values defaults) {
+                return engine.onCallerConnection(connection, c -> engine.getOrCreate(c, table, key, defaults));
+            }
+
+            @Override
+            public boolean addLink(LinkTable table, Object owner, Object target) {
+                return engine.onCallerConnection(connection, c -> engine.addLink(c, table, owner, target));
+            }
+
+            @Override
+            public Linked addLinks(LinkTable table, Object owner, Collection<?> targets) {
+                return engine.onCallerConnection(connection, c -> engine.addLinks(c, table, owner, targets));
+            }
+
+            @Override
+            public boolean removeLink(LinkTable table, Object owner, Object target) {
+                return engine.onCallerConnection(connection, c -> engine.removeLink(c, table, owner, target));
+            }
+        };
+    }
+
+    /**
+     * Runs {@code work} in a transaction on a connection of Idem's own and commits it; after a
+     * {@link RetryTransactionException} or a transient database error, rolls back and runs it again, as
+     * {@code policy} allows. On SQLite the transaction begins IMMEDIATE. Inside, use {@link #on(Connection)}.
+     */
+    public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
+        return engine.inTransaction(Objects.requireNonNull(work, "work"), Objects.requireNonNull(policy, "policy"));
+    }
+
+    /** {@link #inTransaction(TransactionWork, RetryPolicy)} with the {@linkplain RetryPolicy#defaults() default policy}. */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        return inTransaction(work, RetryPolicy.defaults());
+    }
+
+    @Override
+    public Got getOrCreate(Table table, Values key, Values defaults) {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(defaults, "defaults");
+        return engine.withOwnConnection(c -> engine.getOrCreate(c, table, key, defaults));
+    }
+
+    @Override
+    public boolean addLink(LinkTable table, Object owner, Object target) {
+        return engine.withOwnConnection(c -> engine.addLink(c, table, owner, target));
+    }
+
+    @Override
+    public Linked addLinks(LinkTable table, Object owner, Collection<?> targets) {
+        return engine.withOwnConnection(c -> engine.addLinks(c, table, owner, targets));
+    }
+
+    @Override
+    public boolean removeLink(LinkTable table, Object owner, Object target) {
+        return engine.withOwnConnection(c -> engine.removeLink(c, table, owner, target));
+    }
+}

@@ -1,0 +1,208 @@
+package dev.idem.internal;
+
+import dev.idem.SchemaMismatchException;
+import dev.idem.Table;
+import dev.idem.spi.Dialect;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Finds a declared table in the database's catalog (once; the result is cached by the engine): the
+ * table and its columns, matched the way the database folds unquoted names, and the unique indexes that
+ * cover exactly the key. Refuses, before any data is touched, what cannot be race-free.
+ */
+final class Catalog {
+
+    private Catalog() {
+    }
+
+    static Shape resolve(Connection connection, Dialect dialect, Vendor vendor, Table table) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        String catalog = null;
+        String schema = table.schema().orElse(null);
+        if (vendor.isMysqlFamily()) {
+            catalog = schema != null ? schema : connection.getCatalog();
+            schema = null;
+        } else if (schema == null && vendor != Vendor.SQLITE) {
+            schema = connection.getSchema();
+        }
+        Located found = locate(meta, catalog, schema, table.name());
+        if (found == null && !vendor.isMysqlFamily() && table.schema().isEmpty()) {
+            found = locate(meta, null, null, table.name()); // on the search path, outside the current schema
+        }
+        if (found == null) {
+            throw new SchemaMismatchException("No table '" + table.name() + "'" + table.schema().map(s -> " in schema '" + s + "'").orElse("")
+                    + " is visible to this connection; create it, or name it as the catalog does (exact case, or the database's folding of it)");
+        }
+        String display = found.name;
+        boolean qualify = table.schema().isPresent() || schema != null && found.schema != null && !found.schema.equals(schema);
+        String owner = vendor.isMysqlFamily() ? found.catalog : found.schema;
+        String quotedName = (qualify && owner != null ? dialect.quote(owner) + "." : "") + dialect.quote(found.name);
+
+        List<String> columns = columns(meta, found);
+        List<String> key = new ArrayList<>();
+        for (String requested : table.keyColumns()) {
+            String column = pick(requested, columns);
+            if (column == null) {
+                throw new SchemaMismatchException("Table " + display + " has no key column '" + requested + "'; its columns are " + columns);
+            }
+            key.add(column);
+        }
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("Table " + table.name() + " declares no key: declare it with Table.key(columns...)");
+        }
+        String generated = null;
+        if (table.generatedKeyColumn().isPresent()) {
+            generated = pick(table.generatedKeyColumn().get(), columns);
+            if (generated == null) {
+                throw new SchemaMismatchException("Table " + display + " has no generated key column '" + table.generatedKeyColumn().get()
+                        + "'; its columns are " + columns);
+            }
+        }
+        Set<String> keyIndexes = uniqueIndexesCovering(meta, found, key);
+        if (keyIndexes.isEmpty()) {
+            throw new SchemaMismatchException("No unique constraint or unique index on " + display + " covers exactly " + key
+                    + ", so concurrent inserts of the same key would both succeed. Add one, for example: alter table "
+                    + display + " add unique (" + String.join(", ", key) + ")");
+        }
+        return new Shape(dialect, display, quotedName, columns, key, keyIndexes, generated);
+    }
+
+    private record Located(String catalog, String schema, String name) {
+    }
+
+    private static Located locate(DatabaseMetaData meta, String catalog, String schema, String name) throws SQLException {
+        Map<String, Located> candidates = new LinkedHashMap<>();
+        String escape = meta.getSearchStringEscape();
+        for (String pattern : new String[] {escapePattern(name, escape), escapePattern(fold(meta, name), escape), null}) {
+            try (ResultSet rs = meta.getTables(catalog, schema == null ? null : escapePattern(schema, escape), pattern, null)) {
+                while (rs.next()) {
+                    Located l = new Located(rs.getString("TABLE_CAT"), rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME"));
+                    candidates.putIfAbsent(l.schema + "\u0000" + l.name, l);
+                }
+            }
+            Located match = choose(name, fold(meta, name), candidates.values());
+            if (match != null) {
+                return match;
+            }
+        }
+        return null;
+    }
+
+    private static Located choose(String name, String folded, Iterable<Located> candidates) {
+        List<Located> exact = new ArrayList<>();
+        List<Located> foldedMatches = new ArrayList<>();
+        List<Located> loose = new ArrayList<>();
+        for (Located l : candidates) {
+            if (l.name.equals(name)) {
+                exact.add(l);
+            } else if (l.name.equals(folded)) {
+                foldedMatches.add(l);
+            } else if (l.name.equalsIgnoreCase(name)) {
+                loose.add(l);
+            }
+        }
+        for (List<Located> tier : List.of(exact, foldedMatches, loose)) {
+            if (tier.size() == 1) {
+                return tier.get(0);
+            }
+            if (tier.size() > 1) {
+                List<String> names = new ArrayList<>();
+                tier.forEach(l -> names.add((l.schema == null ? "" : l.schema + ".") + l.name));
+                throw new SchemaMismatchException("The table name '" + name + "' matches " + names
+                        + "; name its schema with inSchema(...) or use the exact case of one of them");
+            }
+        }
+        return null;
+    }
+
+    private static List<String> columns(DatabaseMetaData meta, Located table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (ResultSet rs = meta.getColumns(table.catalog, table.schema == null ? null : escapePattern(table.schema, meta.getSearchStringEscape()),
+                escapePattern(table.name, meta.getSearchStringEscape()), null)) {
+            while (rs.next()) {
+                if (table.name.equals(rs.getString("TABLE_NAME"))) {
+                    columns.add(rs.getString("COLUMN_NAME"));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /** Names of the primary key and the unique, non-partial indexes whose columns are exactly {@code key}. */
+    private static Set<String> uniqueIndexesCovering(DatabaseMetaData meta, Located table, List<String> key) throws SQLException {
+        Map<String, Set<String>> indexes = new LinkedHashMap<>();
+        Set<String> partial = new HashSet<>();
+        try (ResultSet rs = meta.getIndexInfo(table.catalog, table.schema, table.name, true, true)) {
+            while (rs.next()) {
+                String index = rs.getString("INDEX_NAME");
+                String column = rs.getString("COLUMN_NAME");
+                if (index == null || rs.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic || rs.getBoolean("NON_UNIQUE")) {
+                    continue;
+                }
+                if (column == null || rs.getString("FILTER_CONDITION") != null) {
+                    partial.add(index); // an expression or a WHERE clause: does not make the key unique
+                }
+                indexes.computeIfAbsent(index, i -> new TreeSet<>()).add(String.valueOf(column));
+            }
+        }
+        try (ResultSet rs = meta.getPrimaryKeys(table.catalog, table.schema, table.name)) {
+            while (rs.next()) {
+                String name = rs.getString("PK_NAME");
+                indexes.computeIfAbsent(name == null ? "PRIMARY KEY" : name, i -> new TreeSet<>()).add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        Set<String> wanted = new TreeSet<>(key);
+        Set<String> covering = new TreeSet<>();
+        indexes.forEach((name, cols) -> {
+            if (!partial.contains(name) && cols.equals(wanted)) {
+                covering.add(name);
+            }
+        });
+        return covering;
+    }
+
+    /** The stored name among {@code candidates} for a requested one: exact, else the only case-insensitive match. */
+    static String pick(String requested, List<String> candidates) {
+        if (candidates.contains(requested)) {
+            return requested;
+        }
+        String found = null;
+        for (String candidate : candidates) {
+            if (candidate.equalsIgnoreCase(requested)) {
+                if (found != null) {
+                    throw new SchemaMismatchException("'" + requested + "' matches both '" + found + "' and '" + candidate + "'; use the exact case");
+                }
+                found = candidate;
+            }
+        }
+        return found;
+    }
+
+    private static String fold(DatabaseMetaData meta, String name) throws SQLException {
+        if (meta.storesUpperCaseIdentifiers()) {
+            return name.toUpperCase(Locale.ROOT);
+        }
+        if (meta.storesLowerCaseIdentifiers()) {
+            return name.toLowerCase(Locale.ROOT);
+        }
+        return name;
+    }
+
+    private static String escapePattern(String name, String escape) {
+        if (escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("%", escape + "%").replace("_", escape + "_");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.idem.internal;
+
+import dev.idem.spi.Dialect;
+import java.util.List;
+
+/**
+ * H2 2.x: {@code SELECT * FROM FINAL TABLE (INSERT ...)} returns the stored row; a duplicate raises
+ * 23505 (or 90131 when the rows collided in flight), and Idem re-reads. Never MERGE, which raises
+ * unique violations under concurrent inserts. A failed statement does not abort H2's transaction.
+ */
+final class H2Dialect implements Dialect {
+
+    @Override
+    public String name() {
+        return "h2";
+    }
+
+    @Override
+    public String insertRow(String table, List<String> columns, List<String> key) {
+        return "select * from final table (" + Dialect.super.insertRow(table, columns, key) + ")";
+    }
+
+    @Override
+    public boolean skipsKeyConflicts() {
+        return false;
+    }
+
+    @Override
+    public boolean returnsInsertedRows() {
+        return true;
+    }
+
+    @Override
+    public boolean failedStatementAbortsTransaction() {
+        return false;
+    }
+}

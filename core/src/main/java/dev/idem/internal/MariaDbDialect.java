@@ -1,0 +1,52 @@
+package dev.idem.internal;
+
+import dev.idem.spi.Dialect;
+import java.util.List;
+
+/**
+ * MariaDB: a plain {@code INSERT ... RETURNING *}; a duplicate key raises 1062, which names the index,
+ * and the row is re-read with {@code LOCK IN SHARE MODE} so that REPEATABLE READ sees it. Not
+ * {@code ON DUPLICATE KEY UPDATE}: it fires on any unique index and cannot tell whether it inserted.
+ */
+final class MariaDbDialect implements Dialect {
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    @Override
+    public String insertRow(String table, List<String> columns, List<String> key) {
+        return Dialect.super.insertRow(table, columns, key) + " returning *";
+    }
+
+    @Override
+    public boolean skipsKeyConflicts() {
+        return false;
+    }
+
+    @Override
+    public boolean returnsInsertedRows() {
+        return true;
+    }
+
+    @Override
+    public String lockingReadSuffix() {
+        return " lock in share mode";
+    }
+
+    @Override
+    public boolean failedStatementAbortsTransaction() {
+        return false;
+    }
+
+    @Override
+    public int maxParameters() {
+        return 32_767;
+    }
+}

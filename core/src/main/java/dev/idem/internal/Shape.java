@@ -1,0 +1,92 @@
+package dev.idem.internal;
+
+import dev.idem.SchemaMismatchException;
+import dev.idem.spi.Dialect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A table as found in the catalog: its quoted name, its columns with the names the database stored,
+ * the key columns and the unique indexes that cover exactly them, and the SQL Idem runs on it (built
+ * once per column list and cached).
+ */
+final class Shape {
+
+    final String display;
+    final String quotedName;
+    final List<String> columns;
+    final List<String> key;
+    final Set<String> keyIndexes;
+    final String generatedKey;
+    final String selectByKey;
+    final String lockingSelectByKey;
+    private final Dialect dialect;
+    private final Map<List<String>, String> inserts = new ConcurrentHashMap<>();
+    private final Map<Integer, String> links = new ConcurrentHashMap<>();
+
+    Shape(Dialect dialect, String display, String quotedName, List<String> columns, List<String> key, Set<String> keyIndexes,
+          String generatedKey) {
+        this.dialect = dialect;
+        this.display = display;
+        this.quotedName = quotedName;
+        this.columns = List.copyOf(columns);
+        this.key = List.copyOf(key);
+        this.keyIndexes = Set.copyOf(keyIndexes);
+        this.generatedKey = generatedKey;
+        StringBuilder where = new StringBuilder();
+        for (String k : key) {
+            where.append(where.length() == 0 ? " where " : " and ").append(dialect.quote(k)).append(" = ?");
+        }
+        this.selectByKey = "select * from " + quotedName + where;
+        this.lockingSelectByKey = selectByKey + dialect.lockingReadSuffix();
+    }
+
+    /** The stored name of a column given by a caller: exact match first, then ignoring case. */
+    String column(String requested) {
+        String match = Catalog.pick(requested, columns);
+        if (match == null) {
+            throw new SchemaMismatchException("Table " + display + " has no column '" + requested + "'; its columns are " + columns);
+        }
+        return match;
+    }
+
+    /** The insert of exactly these stored column names, in this order. */
+    String insert(List<String> storedColumns) {
+        return inserts.computeIfAbsent(storedColumns, cols -> {
+            List<String> quoted = new ArrayList<>(cols.size());
+            cols.forEach(c -> quoted.add(dialect.quote(c)));
+            List<String> quotedKey = new ArrayList<>(key.size());
+            key.forEach(c -> quotedKey.add(dialect.quote(c)));
+            return dialect.insertRow(quotedName, quoted, quotedKey);
+        });
+    }
+
+    /** The insert of {@code pairs} links; the key's two columns are the owner and the target. */
+    String links(int pairs) {
+        return links.computeIfAbsent(pairs, n -> dialect.insertLinks(quotedName, dialect.quote(key.get(0)), dialect.quote(key.get(1)), n));
+    }
+
+    /** True when the constraint a database error named is one of those covering the key. */
+    boolean isKeyConstraint(String reported) {
+        String name = reported.toLowerCase(Locale.ROOT);
+        for (String index : keyIndexes) {
+            String i = index.toLowerCase(Locale.ROOT);
+            // MySQL 8 reports 'table.index'; SQLite reports the columns as 'table.a, table.b'.
+            if (name.equals(i) || name.endsWith("." + i)) {
+                return true;
+            }
+        }
+        List<String> reportedColumns = new ArrayList<>();
+        for (String part : name.split(",")) {
+            String p = part.trim();
+            reportedColumns.add(p.substring(p.lastIndexOf('.') + 1));
+        }
+        List<String> keyColumns = new ArrayList<>();
+        key.forEach(k -> keyColumns.add(k.toLowerCase(Locale.ROOT)));
+        return reportedColumns.size() == keyColumns.size() && reportedColumns.containsAll(keyColumns);
+    }
+}

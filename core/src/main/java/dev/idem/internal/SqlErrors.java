@@ -1,0 +1,201 @@
+package dev.idem.internal;
+
+import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place where database errors are classified. Every SQLSTATE and vendor code Idem acts on is
+ * named and explained here; MySQL and MariaDB are classified by vendor code first, because their
+ * SQLSTATEs are shared by errors that need different handling (1213 and 1205 are both "40001"/"HY000").
+ */
+public final class SqlErrors {
+
+    /** What an error means for the operation that met it. */
+    public enum Kind {
+        /** The row conflicts with a unique constraint or unique index. */
+        UNIQUE_VIOLATION(false),
+        /** Another integrity constraint: foreign key, NOT NULL, CHECK. */
+        INTEGRITY_VIOLATION(false),
+        /** The transaction's snapshot cannot be reconciled with a concurrent commit; only a retry helps. */
+        SERIALIZATION_FAILURE(true),
+        /** The database broke a deadlock by failing this transaction. */
+        DEADLOCK(true),
+        /** A lock was not granted in time. */
+        LOCK_TIMEOUT(true),
+        /** SQLite's database lock was busy, or H2 saw a concurrent update of the same row. */
+        BUSY(true),
+        /** Anything else. */
+        OTHER(false);
+
+        private final boolean transientFailure;
+
+        Kind(boolean transientFailure) {
+            this.transientFailure = transientFailure;
+        }
+
+        /** True when running the work again may succeed. */
+        public boolean isTransient() {
+            return transientFailure;
+        }
+    }
+
+    // SQLSTATEs (SQL standard, PostgreSQL, H2).
+    /** unique_violation (PostgreSQL, H2). */
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** Class 23, integrity constraint violation. */
+    private static final String INTEGRITY_CLASS = "23";
+    /** serialization_failure; H2 also raises it for a detected deadlock. */
+    private static final String SERIALIZATION_FAILURE = "40001";
+    /** deadlock_detected (PostgreSQL). */
+    private static final String DEADLOCK_DETECTED = "40P01";
+    /** lock_not_available, raised by lock_timeout (PostgreSQL). */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    // MySQL and MariaDB vendor codes.
+    /** ER_DUP_ENTRY: duplicate entry for a unique key. */
+    private static final int MYSQL_DUP_ENTRY = 1062;
+    /** ER_DUP_ENTRY_WITH_KEY_NAME. */
+    private static final int MYSQL_DUP_ENTRY_WITH_KEY_NAME = 1586;
+    /** ER_LOCK_DEADLOCK: the whole transaction was rolled back. */
+    private static final int MYSQL_DEADLOCK = 1213;
+    /** ER_LOCK_WAIT_TIMEOUT: only the statement was rolled back (unless innodb_rollback_on_timeout). */
+    private static final int MYSQL_LOCK_WAIT_TIMEOUT = 1205;
+    /** ER_CHECKREAD: "Record has changed since last read", a snapshot conflict in MariaDB 11.8+ with innodb_snapshot_isolation. */
+    private static final int MYSQL_RECORD_CHANGED = 1020;
+
+    // SQLite result codes (sqlite-jdbc reports extended codes).
+    /** SQLITE_BUSY and its extended codes: SQLITE_BUSY_RECOVERY (261), SQLITE_BUSY_SNAPSHOT (517), SQLITE_BUSY_TIMEOUT (773). */
+    private static final int SQLITE_BUSY = 5;
+    /** SQLITE_LOCKED: a conflict inside one shared cache. */
+    private static final int SQLITE_LOCKED = 6;
+    /** SQLITE_CONSTRAINT, the primary code of every constraint failure. */
+    private static final int SQLITE_CONSTRAINT = 19;
+    /** SQLITE_CONSTRAINT_PRIMARYKEY. */
+    private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+    /** SQLITE_CONSTRAINT_UNIQUE. */
+    private static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
+
+    // H2 vendor codes.
+    /** CONCURRENT_UPDATE_1: another transaction changed the same row; the statement may be retried. */
+    private static final int H2_CONCURRENT_UPDATE = 90131;
+    /** LOCK_TIMEOUT_1. */
+    private static final int H2_LOCK_TIMEOUT = 50200;
+
+    private static final Pattern QUOTED_CONSTRAINT = Pattern.compile("constraint \"([^\"]+)\"");
+    private static final Pattern MYSQL_KEY = Pattern.compile("for key '([^']+)'");
+    private static final Pattern MYSQL_CONSTRAINT = Pattern.compile("CONSTRAINT `((?:[^`]|``)+)`");
+    private static final Pattern SQLITE_FAILED = Pattern.compile("constraint failed: ([^)\\]]+)");
+    private static final Pattern H2_INDEX = Pattern.compile("violation: \"(?:[^\".]+\\.)?([^\" ]+)[ :]");
+
+    private SqlErrors() {
+    }
+
+    /** Classifies {@code error} as raised by {@code vendor}'s database, looking through chained exceptions. */
+    public static Kind classify(SQLException error, Vendor vendor) {
+        for (SQLException e : chain(error)) {
+            Kind kind = classifyOne(e, vendor);
+            if (kind != Kind.OTHER) {
+                return kind;
+            }
+        }
+        return Kind.OTHER;
+    }
+
+    private static Kind classifyOne(SQLException e, Vendor vendor) {
+        int code = e.getErrorCode();
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        switch (vendor) {
+            case MYSQL, MARIADB -> {
+                switch (code) {
+                    case MYSQL_DUP_ENTRY, MYSQL_DUP_ENTRY_WITH_KEY_NAME:
+                        return Kind.UNIQUE_VIOLATION;
+                    case MYSQL_DEADLOCK:
+                        return Kind.DEADLOCK;
+                    case MYSQL_LOCK_WAIT_TIMEOUT:
+                        return Kind.LOCK_TIMEOUT;
+                    case MYSQL_RECORD_CHANGED:
+                        return Kind.SERIALIZATION_FAILURE;
+                    default:
+                        return state.startsWith(INTEGRITY_CLASS) ? Kind.INTEGRITY_VIOLATION : Kind.OTHER;
+                }
+            }
+            case SQLITE -> {
+                int primary = code & 0xff;
+                if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY
+                        || primary == SQLITE_CONSTRAINT && String.valueOf(e.getMessage()).contains("UNIQUE constraint failed")) {
+                    return Kind.UNIQUE_VIOLATION;
+                }
+                if (primary == SQLITE_CONSTRAINT) {
+                    return Kind.INTEGRITY_VIOLATION;
+                }
+                return primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? Kind.BUSY : Kind.OTHER;
+            }
+            case H2 -> {
+                if (code == H2_CONCURRENT_UPDATE) {
+                    return Kind.BUSY;
+                }
+                if (code == H2_LOCK_TIMEOUT) {
+                    return Kind.LOCK_TIMEOUT;
+                }
+                if (SERIALIZATION_FAILURE.equals(state)) {
+                    return Kind.DEADLOCK;
+                }
+            }
+            default -> {
+            }
+        }
+        return switch (state) {
+            case UNIQUE_VIOLATION -> Kind.UNIQUE_VIOLATION;
+            case SERIALIZATION_FAILURE -> Kind.SERIALIZATION_FAILURE;
+            case DEADLOCK_DETECTED -> Kind.DEADLOCK;
+            case LOCK_NOT_AVAILABLE -> Kind.LOCK_TIMEOUT;
+            default -> state.startsWith(INTEGRITY_CLASS) ? Kind.INTEGRITY_VIOLATION : Kind.OTHER;
+        };
+    }
+
+    /**
+     * The constraint or index the error names, as the database reported it, or {@code null}. For SQLite,
+     * which names columns rather than constraints, the columns as {@code table.a, table.b}.
+     */
+    public static String constraintName(SQLException error, Vendor vendor) {
+        for (SQLException e : chain(error)) {
+            String message = e.getMessage();
+            if (message == null) {
+                continue;
+            }
+            Matcher m = switch (vendor) {
+                case POSTGRESQL -> QUOTED_CONSTRAINT.matcher(message);
+                case MYSQL, MARIADB -> MYSQL_KEY.matcher(message).find() ? MYSQL_KEY.matcher(message) : MYSQL_CONSTRAINT.matcher(message);
+                case SQLITE -> SQLITE_FAILED.matcher(message);
+                case H2 -> H2_INDEX.matcher(message);
+                default -> QUOTED_CONSTRAINT.matcher(message);
+            };
+            if (m.find()) {
+                return m.group(1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** The error and the ones chained to it, by cause or by {@link SQLException#getNextException()}. */
+    static Iterable<SQLException> chain(SQLException error) {
+        java.util.List<SQLException> all = new java.util.ArrayList<>();
+        java.util.ArrayDeque<SQLException> todo = new java.util.ArrayDeque<>();
+        todo.add(error);
+        while (!todo.isEmpty() && all.size() < 16) {
+            SQLException e = todo.poll();
+            if (all.contains(e)) {
+                continue;
+            }
+            all.add(e);
+            if (e.getNextException() != null) {
+                todo.add(e.getNextException());
+            }
+            if (e.getCause() instanceof SQLException cause) {
+                todo.add(cause);
+            }
+        }
+        return all;
+    }
+}
