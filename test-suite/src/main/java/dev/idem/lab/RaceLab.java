@@ -68,11 +68,14 @@ public final class RaceLab {
         Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
-    /** Hikari and Testcontainers log at INFO by default, which would bury the table. */
+    /**
+     * Hikari and Testcontainers log at INFO by default, which would bury the table; Testcontainers even
+     * logs an ERROR when there is no Docker engine, which the lab reports in a line of its own.
+     */
     private static void quietLibraries() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.log.org.testcontainers",
+                System.getProperty("org.slf4j.simpleLogger.log.org.testcontainers", "off"));
     }
 
     /**
