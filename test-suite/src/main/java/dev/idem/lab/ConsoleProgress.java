@@ -22,7 +22,7 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public void skipped(Engine engine, String reason) {
-        err.println("race-lab: skipping " + engine.id() + ": " + reason);
+        err.println("race-lab: skipping " + engine.id() + " (not available, see above)");
     }
 
     @Override
