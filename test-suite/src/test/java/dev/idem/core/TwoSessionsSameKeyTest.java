@@ -74,6 +74,32 @@ class TwoSessionsSameKeyTest {
         assertEquals(1, rows(db, "urgent"));
     }
 
+    /**
+     * PostgreSQL aborts a transaction at its first error. B's getOrCreate meets A's row in its INSERT,
+     * and B's transaction goes on: it inserts another row and commits both.
+     */
+    @DatabaseTest
+    void getOrCreateThatMetAConflictLeavesTheCallersTransactionUsable(TestDatabase db) throws Exception {
+        Schemas.tags(db);
+        Idem idem = Idem.create(db.dataSource());
+        try (Session a = Session.open(db, Connection.TRANSACTION_READ_COMMITTED);
+             Session b = Session.open(db, Connection.TRANSACTION_READ_COMMITTED)) {
+            a.begin();
+            a.call(c -> Naive.selectThenInsert(c, "urgent"));
+
+            Future<Got> second = startBlockedInInsert(db, b, c -> {
+                Got got = idem.on(c).getOrCreate(TAG, URGENT);
+                Naive.selectThenInsert(c, "after");
+                return got;
+            });
+            a.commit();
+
+            assertFalse(second.get(30, TimeUnit.SECONDS).created());
+        }
+        assertEquals(1, rows(db, "urgent"));
+        assertEquals(1, rows(db, "after"));
+    }
+
     /** The same interleaving with the code users write: B's INSERT fails with a unique violation after A commits. */
     @DatabaseTest
     void naiveSelectThenInsertFailsInTheSameInterleaving(TestDatabase db) throws Exception {
