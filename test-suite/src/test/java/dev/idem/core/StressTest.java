@@ -11,7 +11,14 @@ import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import dev.idem.Linked;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
 import java.util.List;
 import java.util.Set;
 
@@ -68,6 +75,44 @@ class StressTest {
         }
         try (Connection c = db.connect()) {
             assertEquals(ROUNDS, Naive.count(c, "select count(*) from image_tags"));
+        }
+    }
+
+    /** Workers link overlapping sets in different orders: each link is reported added by exactly one of them. */
+    @DatabaseTest
+    void workersAddingOverlappingLinkSetsAddEachLinkOnce(TestDatabase db) throws Exception {
+        Schemas.imagesAndTags(db);
+        int rounds = 50;
+        int workers = 8;
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            for (int r = 1; r <= rounds; r++) {
+                s.execute("insert into image (id, name) values (" + r + ", 'i" + r + "')");
+            }
+            for (int t = 1; t <= 10; t++) {
+                s.execute("insert into tag (id, title) values (" + t + ", 't" + t + "')");
+            }
+        }
+        Idem idem = Idem.create(db.dataSource());
+        try (Collisions collisions = new Collisions(workers)) {
+            collisions.<Linked>rounds(rounds, round -> worker -> {
+                List<Long> targets = new ArrayList<>();
+                for (long t = 1; t <= 10; t++) {
+                    if ((t + worker) % 3 != 0) {
+                        targets.add(t);
+                    }
+                }
+                Collections.shuffle(targets, new Random(round * 31L + worker));
+                return idem.addLinks(IMAGE_TAGS, (long) round + 1, targets);
+            }, (round, outcomes) -> {
+                assertNoErrors(round, outcomes);
+                Map<Object, Integer> addedBy = new HashMap<>();
+                outcomes.forEach(o -> o.value().added().forEach(t -> addedBy.merge(t, 1, Integer::sum)));
+                assertEquals(10, addedBy.size(), "round " + round + ": " + addedBy);
+                addedBy.forEach((target, times) -> assertEquals(1, times, "round " + round + ": target " + target));
+            });
+        }
+        try (Connection c = db.connect()) {
+            assertEquals(rounds * 10L, Naive.count(c, "select count(*) from image_tags"));
         }
     }
 
