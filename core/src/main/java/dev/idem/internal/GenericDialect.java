@@ -18,14 +18,4 @@ final class GenericDialect implements Dialect {
     public String name() {
         return product;
     }
-
-    @Override
-    public boolean skipsKeyConflicts() {
-        return false;
-    }
-
-    @Override
-    public boolean returnsInsertedRows() {
-        return false;
-    }
 }

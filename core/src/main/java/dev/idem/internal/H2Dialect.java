@@ -30,11 +30,6 @@ final class H2Dialect implements Dialect {
     }
 
     @Override
-    public boolean skipsKeyConflicts() {
-        return false;
-    }
-
-    @Override
     public boolean returnsInsertedRows() {
         return true;
     }

@@ -17,7 +17,7 @@ final class MariaDbDialect implements Dialect {
 
     @Override
     public String quote(String identifier) {
-        return '`' + identifier.replace("`", "``") + '`';
+        return Dialects.backticks(identifier);
     }
 
     @Override
@@ -34,18 +34,13 @@ final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public boolean skipsKeyConflicts() {
-        return false;
-    }
-
-    @Override
     public boolean returnsInsertedRows() {
         return true;
     }
 
     @Override
     public String lockingReadSuffix() {
-        return " lock in share mode";
+        return Dialects.LOCK_IN_SHARE_MODE;
     }
 
     @Override

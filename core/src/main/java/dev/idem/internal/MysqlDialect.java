@@ -17,22 +17,12 @@ final class MysqlDialect implements Dialect {
 
     @Override
     public String quote(String identifier) {
-        return '`' + identifier.replace("`", "``") + '`';
-    }
-
-    @Override
-    public boolean skipsKeyConflicts() {
-        return false;
-    }
-
-    @Override
-    public boolean returnsInsertedRows() {
-        return false;
+        return Dialects.backticks(identifier);
     }
 
     @Override
     public String lockingReadSuffix() {
-        return " lock in share mode";
+        return Dialects.LOCK_IN_SHARE_MODE;
     }
 
     @Override

@@ -45,11 +45,15 @@ public interface Dialect {
         return "insert into " + table + " (" + owner + ", " + target + ") values (?, ?)" + ", (?, ?)".repeat(pairs - 1);
     }
 
-    /** True when the statements above skip rows whose key exists instead of raising a unique violation. */
-    boolean skipsKeyConflicts();
+    /** True when the statements above skip rows whose key exists instead of raising a unique violation; false by default. */
+    default boolean skipsKeyConflicts() {
+        return false;
+    }
 
-    /** True when the insert statements return the rows they inserted. */
-    boolean returnsInsertedRows();
+    /** True when {@link #insertRow} returns the row it inserted; false by default. */
+    default boolean returnsInsertedRows() {
+        return false;
+    }
 
     /** True when {@link #insertLinks} skips existing pairs and returns the targets it inserted; by default as {@link #returnsInsertedRows()}. */
     default boolean returnsInsertedLinks() {

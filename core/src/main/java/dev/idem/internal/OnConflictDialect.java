@@ -1,0 +1,71 @@
+package dev.idem.internal;
+
+import dev.idem.spi.Dialect;
+import java.util.List;
+
+/**
+ * PostgreSQL and SQLite 3.35+, which share the statement Idem needs:
+ * {@code INSERT ... ON CONFLICT (key) DO NOTHING RETURNING *}. It never raises on the key and returns
+ * the row only when it inserted it; when nothing comes back a new statement reads the row (on
+ * PostgreSQL a new snapshot under READ COMMITTED; under REPEATABLE READ and SERIALIZABLE a conflict with
+ * a row the snapshot cannot see raises 40001 instead). Never {@code MERGE}, which raises unique
+ * violations under concurrent inserts on PostgreSQL, and never SQLite's {@code INSERT OR IGNORE}, which
+ * also silences NOT NULL, CHECK and foreign-key failures.
+ */
+final class OnConflictDialect implements Dialect {
+
+    private final String name;
+    private final boolean failedStatementAbortsTransaction;
+    private final int maxParameters;
+
+    private OnConflictDialect(String name, boolean failedStatementAbortsTransaction, int maxParameters) {
+        this.name = name;
+        this.failedStatementAbortsTransaction = failedStatementAbortsTransaction;
+        this.maxParameters = maxParameters;
+    }
+
+    /** PostgreSQL aborts the transaction on any error; the protocol carries at most 65,535 parameters. */
+    static OnConflictDialect postgresql() {
+        return new OnConflictDialect("postgresql", true, 32_767);
+    }
+
+    /** SQLite rolls back only the failed statement; 32,766 host parameters since 3.32. */
+    static OnConflictDialect sqlite() {
+        return new OnConflictDialect("sqlite", false, 32_766);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String insertRow(String table, List<String> columns, List<String> key) {
+        return Dialect.super.insertRow(table, columns, key) + " on conflict (" + String.join(", ", key) + ") do nothing returning *";
+    }
+
+    @Override
+    public String insertLinks(String table, String owner, String target, int pairs) {
+        return Dialect.super.insertLinks(table, owner, target, pairs) + " on conflict (" + owner + ", " + target + ") do nothing returning " + target;
+    }
+
+    @Override
+    public boolean skipsKeyConflicts() {
+        return true;
+    }
+
+    @Override
+    public boolean returnsInsertedRows() {
+        return true;
+    }
+
+    @Override
+    public boolean failedStatementAbortsTransaction() {
+        return failedStatementAbortsTransaction;
+    }
+
+    @Override
+    public int maxParameters() {
+        return maxParameters;
+    }
+}
