@@ -21,7 +21,11 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.math.BigDecimal;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,26 +208,23 @@ public final class Engine {
             values.add(defaults.values().get(i));
         }
         String insert = shape.insert(columns);
-        SQLException otherConstraint = null;
+        List<SQLException> unnamedConflicts = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
             Row row = select(connection, shape.selectByKey, keyValues);
             if (row != null) {
                 return new Got(row, false, shape.generatedKey);
             }
-            try {
-                Row inserted = insert(connection, d, shape, insert, values);
-                if (inserted != null) {
-                    return new Got(inserted, true, shape.generatedKey);
-                }
-            } catch (KeyConflict conflict) {
-                otherConstraint = conflict.unnamed;
+            Row inserted = insert(connection, d, shape, insert, values, unnamedConflicts);
+            if (inserted != null) {
+                return new Got(inserted, true, shape.generatedKey);
             }
             row = select(connection, shape.lockingSelectByKey, keyValues);
             if (row != null) {
                 return new Got(row, false, shape.generatedKey);
             }
         }
-        if (otherConstraint != null) {
+        if (!unnamedConflicts.isEmpty()) {
+            SQLException otherConstraint = unnamedConflicts.get(unnamedConflicts.size() - 1);
             throw new IntegrityViolationException("Inserting " + key + " into " + shape.display + " kept failing on a unique constraint, yet no row has that key:"
                     + " the conflict is on another unique constraint. " + otherConstraint.getMessage(), null, otherConstraint);
         }
@@ -234,19 +235,14 @@ public final class Engine {
         throw new DatabaseException("The row with key " + key + " in " + shape.display + " was deleted as fast as it was created, " + ROUNDS + " times in a row", null);
     }
 
-    /** Thrown inside {@link #insert} when the key existed; {@code unnamed} when the database did not say which constraint fired. */
-    private static final class KeyConflict extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient SQLException unnamed;
-
-        KeyConflict(SQLException unnamed) {
-            super(null, null, false, false);
-            this.unnamed = unnamed;
-        }
-    }
-
-    /** Inserts the row; returns it as stored, {@code null} when a skipping dialect skipped it, or throws {@link KeyConflict}. */
-    private Row insert(Connection connection, Dialect d, Shape shape, String sql, List<Object> values) throws SQLException, KeyConflict {
+    /**
+     * Inserts the row and returns it as stored, or {@code null} when the key exists: the dialect skipped
+     * the row, or the database raised a conflict on the key. A unique violation that names no constraint
+     * is taken for a key conflict too and noted in {@code unnamedConflicts}: if the re-read then finds no
+     * row, the conflict was on another constraint.
+     */
+    private Row insert(Connection connection, Dialect d, Shape shape, String sql, List<Object> values, List<SQLException> unnamedConflicts)
+            throws SQLException {
         Savepoint savepoint = savepointIfNeeded(connection, d);
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, values.toArray());
@@ -261,18 +257,37 @@ public final class Engine {
             return row;
         } catch (SQLException e) {
             rollbackTo(connection, savepoint, e);
-            SqlErrors.Kind kind = SqlErrors.classify(e, vendor);
-            if (!d.skipsKeyConflicts() && (kind == SqlErrors.Kind.UNIQUE_VIOLATION || vendor == Vendor.H2 && kind == SqlErrors.Kind.BUSY)) {
-                String constraint = SqlErrors.constraintName(e, vendor);
-                if (constraint == null || kind == SqlErrors.Kind.BUSY) {
-                    throw new KeyConflict(kind == SqlErrors.Kind.BUSY ? null : e);
-                }
-                if (shape.isKeyConstraint(constraint)) {
-                    throw new KeyConflict(null);
-                }
+            switch (conflict(e, d, shape)) {
+                case UNNAMED:
+                    unnamedConflicts.add(e);
+                    return null;
+                case ON_KEY:
+                    return null;
+                default:
+                    throw translate(e, "insert into " + shape.display);
             }
-            throw translate(e, "insert into " + shape.display);
         }
+    }
+
+    /** How a failed insert relates to the declared key. */
+    private enum Conflict { ON_KEY, UNNAMED, NONE }
+
+    private Conflict conflict(SQLException e, Dialect d, Shape shape) {
+        if (d.skipsKeyConflicts()) {
+            return Conflict.NONE; // its insert skips the key, so any unique violation is on another constraint
+        }
+        SqlErrors.Kind kind = SqlErrors.classify(e, vendor);
+        if (vendor == Vendor.H2 && kind == SqlErrors.Kind.BUSY) {
+            return Conflict.ON_KEY; // 90131: the rows collided in flight; the re-read settles it
+        }
+        if (kind != SqlErrors.Kind.UNIQUE_VIOLATION) {
+            return Conflict.NONE;
+        }
+        String constraint = SqlErrors.constraintName(e, vendor);
+        if (constraint == null) {
+            return Conflict.UNNAMED;
+        }
+        return shape.isKeyConstraint(constraint) ? Conflict.ON_KEY : Conflict.NONE;
     }
 
     private Object[] keyValues(Shape shape, Table table, Values key) {
@@ -313,9 +328,13 @@ public final class Engine {
         Dialect d = dialect(connection);
         Map<Object, Object> wanted = new LinkedHashMap<>();
         targets.forEach(t -> wanted.putIfAbsent(normalize(t), t));
-        List<Object> added = link(connection, d, shape(connection, table.asTable()), owner, new ArrayList<>(wanted.values()));
-        List<Object> existing = new ArrayList<>(wanted.values());
-        existing.removeAll(added);
+        // Every caller inserts in the same order, so concurrent multi-row inserts cannot deadlock each other.
+        List<Object> lockOrder = new ArrayList<>(wanted.values());
+        lockOrder.sort(LOCK_ORDER);
+        Set<Object> linked = link(connection, d, shape(connection, table.asTable()), owner, lockOrder);
+        List<Object> added = new ArrayList<>();
+        List<Object> existing = new ArrayList<>();
+        wanted.forEach((value, target) -> (linked.contains(value) ? added : existing).add(target));
         return new Linked(added, existing);
     }
 
@@ -333,42 +352,28 @@ public final class Engine {
     }
 
     /**
-     * Links {@code owner} to each of {@code targets} (distinct), returning those this call linked. Where
-     * the insert returns what it inserted, one statement per chunk; otherwise a read of the existing
-     * links, then one insert of the rest. A pair linked concurrently in between fails that insert as a
-     * whole, and the pairs are then linked one by one.
+     * Links {@code owner} to each of {@code targets} (distinct), returning the {@linkplain #normalize
+     * normalized} targets this call linked. Where the insert returns what it inserted, one statement per
+     * chunk; otherwise a read of the existing links, then one insert of the rest. A pair linked
+     * concurrently in between fails that insert as a whole, and the pairs are then linked one by one.
      */
-    private List<Object> link(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
-        List<Object> added = new ArrayList<>();
-        if (d.returnsInsertedLinks()) {
-            for (List<Object> chunk : chunks(targets, d.maxParameters() / 2)) {
-                List<Object> inserted = insertLinks(connection, d, shape, owner, chunk);
-                if (inserted == null) {
-                    for (Object target : chunk) {
-                        List<Object> one = insertLinks(connection, d, shape, owner, List.of(target));
-                        if (one != null && !one.isEmpty()) {
-                            added.add(target);
-                        }
-                    }
-                } else {
-                    added.addAll(inserted);
-                }
-            }
-            return added;
-        }
+    private Set<Object> link(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
+        Set<Object> added = new HashSet<>();
         List<Object> missing = targets;
-        if (targets.size() > 1) {
+        if (!d.returnsInsertedLinks() && targets.size() > 1) {
             List<Object> existing = existingTargets(connection, d, shape, owner, targets);
             missing = new ArrayList<>(targets);
             missing.removeIf(t -> existing.contains(normalize(t)));
         }
         for (List<Object> chunk : chunks(missing, d.maxParameters() / 2)) {
-            if (insertLinks(connection, d, shape, owner, chunk) != null) {
-                added.addAll(chunk);
+            Set<Object> inserted = insertLinks(connection, d, shape, owner, chunk);
+            if (inserted != null) {
+                added.addAll(inserted);
             } else if (chunk.size() > 1) {
                 for (Object target : chunk) {
-                    if (insertLinks(connection, d, shape, owner, List.of(target)) != null) {
-                        added.add(target);
+                    Set<Object> one = insertLinks(connection, d, shape, owner, List.of(target));
+                    if (one != null) {
+                        added.addAll(one);
                     }
                 }
             }
@@ -377,23 +382,21 @@ public final class Engine {
     }
 
     /**
-     * Runs the dialect's link insert: returns the targets it inserted (all of them, for a dialect that
-     * does not return rows), or {@code null} when a unique violation on the link's key stopped it.
+     * Runs the dialect's link insert: returns the normalized targets it inserted (all of them, for a
+     * dialect that does not return rows), or {@code null} when a unique violation on the link's key stopped it.
      */
-    private List<Object> insertLinks(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
+    private Set<Object> insertLinks(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
         Savepoint savepoint = d.skipsKeyConflicts() ? null : savepointIfNeeded(connection, d);
         try (PreparedStatement ps = connection.prepareStatement(shape.links(targets.size()))) {
             bindPairs(ps, owner, targets);
-            List<Object> inserted = new ArrayList<>();
+            Set<Object> inserted = new HashSet<>();
             if (!d.returnsInsertedLinks()) {
                 ps.executeUpdate();
-                inserted.addAll(targets);
+                targets.forEach(t -> inserted.add(normalize(t)));
             } else if (ps.execute()) {
-                Map<Object, Object> byValue = new LinkedHashMap<>();
-                targets.forEach(t -> byValue.put(normalize(t), t));
                 try (ResultSet rs = ps.getResultSet()) {
                     while (rs.next()) {
-                        inserted.add(byValue.get(normalize(rs.getObject(1))));
+                        inserted.add(normalize(rs.getObject(1)));
                     }
                 }
             }
@@ -401,11 +404,8 @@ public final class Engine {
             return inserted;
         } catch (SQLException e) {
             rollbackTo(connection, savepoint, e);
-            if (!d.skipsKeyConflicts() && SqlErrors.classify(e, vendor) == SqlErrors.Kind.UNIQUE_VIOLATION) {
-                String constraint = SqlErrors.constraintName(e, vendor);
-                if (constraint == null || shape.isKeyConstraint(constraint)) {
-                    return null;
-                }
+            if (conflict(e, d, shape) != Conflict.NONE) {
+                return null;
             }
             throw translate(e, "insert into " + shape.display);
         }
@@ -444,10 +444,20 @@ public final class Engine {
         }
     }
 
+    /** Numbers by value, anything else by its text: one total order that every caller agrees on. */
+    private static final Comparator<Object> LOCK_ORDER = (a, b) -> {
+        Object x = normalize(a);
+        Object y = normalize(b);
+        if (x instanceof BigDecimal m && y instanceof BigDecimal n) {
+            return m.compareTo(n);
+        }
+        return x.toString().compareTo(y.toString());
+    };
+
     /** Compares values the way the database would: 7 (Integer) and 7 (Long) are the same target. */
     static Object normalize(Object value) {
         if (value instanceof Number n) {
-            return new java.math.BigDecimal(n.toString()).stripTrailingZeros();
+            return new BigDecimal(n.toString()).stripTrailingZeros();
         }
         if (value instanceof byte[] bytes) {
             return java.util.HexFormat.of().formatHex(bytes);

@@ -116,8 +116,9 @@ final class Session implements AutoCloseable {
     void awaitBlocked() throws Exception {
         awaitCount(switch (db.engine()) {
             case POSTGRESQL -> "select count(*) from pg_stat_activity where pid = ? and wait_event_type = 'Lock'";
-            case MARIADB -> "select count(*) from information_schema.innodb_trx where trx_mysql_thread_id = ? and trx_state = 'LOCK WAIT'";
-            case MYSQL -> "select count(*) from information_schema.innodb_trx where trx_mysql_thread_id = ? and trx_state = 'LOCK WAIT'";
+            // InnoDB's trx view does not always show a duplicate-key check waiting; the process list shows its statement in "update".
+            case MARIADB, MYSQL -> "select count(*) from information_schema.processlist p where p.id = ? and (lower(p.state) = 'update'"
+                    + " or exists (select 1 from information_schema.innodb_trx t where t.trx_mysql_thread_id = p.id and t.trx_state = 'LOCK WAIT'))";
             // H2 reports no blocker for a row lock wait, only the statement still executing.
             case H2 -> "select count(*) from information_schema.sessions where session_id = ? and executing_statement is not null";
             case SQLITE -> throw new IllegalStateException("SQLite does not report lock waits");
@@ -148,10 +149,30 @@ final class Session implements AutoCloseable {
                         return;
                     }
                 }
-                Thread.onSpinWait();
+                Thread.sleep(2); // polling, not waiting for the interleaving: the database decides when the lock wait shows
             }
         }
-        throw new TimeoutException("session " + backendId + " " + failure + " on " + db.engine());
+        throw new TimeoutException("session " + backendId + " " + failure + " on " + db.engine() + diagnostics());
+    }
+
+    /** What the database says of this session, for a failure message. */
+    private String diagnostics() {
+        String sql = switch (db.engine()) {
+            case POSTGRESQL -> "select state || ' ' || coalesce(wait_event_type, '-') || ' ' || query from pg_stat_activity where pid = ?";
+            case MARIADB, MYSQL -> "select concat(coalesce(command, ''), ' ', coalesce(state, ''), ' ', coalesce(info, '')) from information_schema.processlist where id = ?";
+            default -> null;
+        };
+        if (sql == null) {
+            return "";
+        }
+        try (Connection observer = db.connect(); PreparedStatement ps = observer.prepareStatement(sql)) {
+            ps.setObject(1, backendId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ": " + rs.getString(1) : ": no such session";
+            }
+        } catch (SQLException e) {
+            return ": " + e.getMessage();
+        }
     }
 
     private Object single(String sql) throws SQLException {
