@@ -186,6 +186,12 @@ public final class Engine {
         }
     }
 
+    /** Resolves {@code table} against the catalog, or fails, without touching data. */
+    public void check(Connection connection, Table table) throws SQLException {
+        dialect(connection);
+        shape(connection, table);
+    }
+
     // ---- get or create ----------------------------------------------------------------------------
 
     public Got getOrCreate(Connection connection, Table table, Values key, Values defaults) throws SQLException {
