@@ -12,6 +12,7 @@ import dev.idem.Row;
 import dev.idem.Table;
 import dev.idem.TransactionWork;
 import dev.idem.Values;
+import dev.idem.spi.BoundValue;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -516,15 +517,23 @@ public final class Engine {
 
     private static void bind(PreparedStatement ps, Object... values) throws SQLException {
         for (int i = 0; i < values.length; i++) {
-            ps.setObject(i + 1, values[i]);
+            bindOne(ps, i + 1, values[i]);
         }
     }
 
     private static void bindPairs(PreparedStatement ps, Object owner, List<Object> targets) throws SQLException {
         int i = 1;
         for (Object target : targets) {
-            ps.setObject(i++, owner);
-            ps.setObject(i++, target);
+            bindOne(ps, i++, owner);
+            bindOne(ps, i++, target);
+        }
+    }
+
+    private static void bindOne(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (value instanceof BoundValue bound) {
+            bound.bindTo(ps, index);
+        } else {
+            ps.setObject(index, value);
         }
     }
 
