@@ -1,18 +1,21 @@
 package dev.idem.hibernate;
 
+import dev.idem.spi.BoundValue;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.metamodel.mapping.JdbcMapping;
 import org.hibernate.metamodel.mapping.ModelPart;
 import org.hibernate.metamodel.mapping.SelectableMapping;
+import org.hibernate.type.descriptor.ValueBinder;
 import org.hibernate.type.descriptor.java.JavaType;
 
 /**
  * Turns Hibernate's view of names and values into what Idem's core binds: unquoted identifiers, and
- * values of the Java type the column's JDBC type prefers, so that a plain {@code setObject} writes what
- * Hibernate's own binder would (an {@code AttributeConverter} applied, an enum as its ordinal or name,
- * a UUID as bytes where the column is binary).
+ * values that Hibernate's own binders write (an {@code AttributeConverter} applied, an enum as its
+ * ordinal or name, a UUID as bytes where the column is binary, an instant in UTC).
  */
 final class Jdbc {
 
@@ -50,18 +53,26 @@ final class Jdbc {
         return unquote(selectable.getSelectionExpression());
     }
 
-    /** A relational value (converters already applied) as an object of the Java type its JDBC type binds. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * A relational value (converters already applied) that binds itself with Hibernate's own binder for
+     * its JDBC type, so it is written exactly as {@code persist} writes it: time zones, native UUID and
+     * enum types included.
+     */
     static Object toJdbc(JdbcMapping mapping, Object relational, SharedSessionContractImplementor session) {
-        if (relational == null) {
-            return null;
+        return relational == null ? null : new Bound(mapping, relational, session);
+    }
+
+    private record Bound(JdbcMapping mapping, Object value, SharedSessionContractImplementor session) implements BoundValue {
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public void bindTo(PreparedStatement statement, int index) throws SQLException {
+            ((ValueBinder) mapping.getJdbcValueBinder()).bind(statement, value, index, session);
         }
-        Class<?> preferred = mapping.getJdbcType().getPreferredJavaTypeClass(session);
-        if (preferred == null || preferred.isInstance(relational)) {
-            return relational instanceof Character c ? c.toString() : relational;
+
+        @Override
+        public String toString() {
+            return String.valueOf(value);
         }
-        JavaType javaType = mapping.getJdbcJavaType();
-        return javaType.unwrap(relational, preferred, session);
     }
 
     /** A value read by JDBC as the domain value of {@code mapping} (an id read back from a row, say). */
