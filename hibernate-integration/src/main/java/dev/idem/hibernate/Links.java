@@ -41,8 +41,12 @@ final class Links {
         }
         Object targetEntity = session.getReference(link.target.getMappedClass(), targetId);
         PersistentCollection<?> owned = loaded(link.mapping, ownerEntity);
-        if (!ownerEntry.isExistsInDatabase() || pendingInsert(targetEntity) || owned != null && owned.isDirty()) {
-            session.flush(); // the link row needs both rows, and the collection's own pending changes must be written first
+        Object loadedTarget = session.getPersistenceContextInternal().getEntity(session.generateEntityKey(targetId, link.target));
+        PersistentCollection<?> other = link.inverse == null || loadedTarget == null ? null : loaded(link.inverse, loadedTarget);
+        if (!ownerEntry.isExistsInDatabase() || pendingInsert(targetEntity) || dirty(owned) || dirty(other)) {
+            // The link row needs both rows; and pending changes to either collection must be written before
+            // its snapshot is replaced, or they would be forgotten.
+            session.flush();
         }
         Object ownerValue = link.ownerValue(ownerEntity, session);
         Object targetValue = link.targetValue(targetEntity, session);
@@ -52,10 +56,7 @@ final class Links {
         reflect(owned, targetEntity, add);
         evict(link.mapping, link.mapping.getCollectionDescriptor().getCollectionType().getKeyOfOwner(ownerEntity, session));
         if (link.inverse != null) {
-            Object loadedTarget = session.getPersistenceContextInternal().getEntity(session.generateEntityKey(targetId, link.target));
-            if (loadedTarget != null) {
-                reflect(loaded(link.inverse, loadedTarget), ownerEntity, add);
-            }
+            reflect(other, ownerEntity, add);
             evict(link.inverse, link.inverse.getCollectionDescriptor().getCollectionType().getKeyOfOwner(targetEntity, session));
         }
         return changed;
@@ -74,6 +75,10 @@ final class Links {
             throw new IllegalArgumentException("The owner " + persister.getEntityName() + " with id " + entry.getId() + " is being deleted in this session");
         }
         return entry;
+    }
+
+    private static boolean dirty(PersistentCollection<?> collection) {
+        return collection != null && collection.isDirty();
     }
 
     private boolean pendingInsert(Object entity) {
@@ -97,16 +102,13 @@ final class Links {
             return;
         }
         Collection<Object> elements = (Collection<Object>) collection;
-        boolean wasDirty = collection.isDirty();
         boolean changed = add ? !elements.contains(element) && elements.add(element) : elements.remove(element);
         if (changed) {
             CollectionEntry entry = session.getPersistenceContextInternal().getCollectionEntry(collection);
             if (entry != null && entry.getLoadedPersister() != null) {
                 entry.resetStoredSnapshot(collection, collection.getSnapshot(entry.getLoadedPersister()));
             }
-            if (!wasDirty) {
-                collection.clearDirty();
-            }
+            collection.clearDirty(); // both collections were clean before: anything pending was flushed first
         }
     }
 
