@@ -44,6 +44,11 @@ final class Lab implements AutoCloseable {
     private final AtomicLong statements = new AtomicLong();
 
     Lab(TestDatabase db, SqliteBegin begin) {
+        this(db, begin, true);
+    }
+
+    /** A lab that creates the schema, or ({@code createSchema} false) a second one on the schema another lab created. */
+    Lab(TestDatabase db, SqliteBegin begin, boolean createSchema) {
         this.db = db;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(db.url());
@@ -61,13 +66,13 @@ final class Lab implements AutoCloseable {
             cfg.addAnnotatedClass(entity);
         }
         cfg.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, counting(pool));
-        cfg.setProperty(AvailableSettings.HBM2DDL_AUTO, "create");
+        cfg.setProperty(AvailableSettings.HBM2DDL_AUTO, createSchema ? "create" : "none");
         cfg.setProperty(AvailableSettings.SHOW_SQL, System.getProperty("idem.showSql", "false"));
         if (db.engine() == Engine.SQLITE) {
             cfg.setProperty(AvailableSettings.DIALECT, "org.hibernate.community.dialect.SQLiteDialect");
         }
         this.factory = cfg.buildSessionFactory();
-        if (db.engine() == Engine.SQLITE) {
+        if (createSchema && db.engine() == Engine.SQLITE) {
             // SQLite cannot add a constraint to an existing table, so Hibernate's SQLite dialect drops table-level
             // unique keys (a @NaturalId, a @UniqueConstraint); Idem rightly refuses those entities until they exist.
             try {
