@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -309,50 +310,24 @@ public final class Engine {
     // ---- links --------------------------------------------------------------------------------------
 
     public boolean addLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
-        requireSides(table, owner, List.of(target == null ? NULL_TARGET : target));
+        requireSides(table, owner, Collections.singletonList(target));
         Dialect d = dialect(connection);
-        Shape shape = shape(connection, table.asTable());
-        return insertLinks(connection, d, shape, owner, List.of(target)) == 1;
+        return !link(connection, d, shape(connection, table.asTable()), owner, List.of(target)).isEmpty();
     }
-
-    private static final Object NULL_TARGET = new Object();
 
     public Linked addLinks(Connection connection, LinkTable table, Object owner, Collection<?> targets) throws SQLException {
         requireSides(table, owner, targets);
         Dialect d = dialect(connection);
-        Shape shape = shape(connection, table.asTable());
         Map<Object, Object> wanted = new LinkedHashMap<>();
         targets.forEach(t -> wanted.putIfAbsent(normalize(t), t));
-        List<Object> added = new ArrayList<>();
-        if (d.skipsKeyConflicts()) {
-            for (List<Object> chunk : chunks(new ArrayList<>(wanted.values()), d.maxParameters() / 2)) {
-                for (Object returned : insertReturningTargets(connection, d, shape, owner, chunk)) {
-                    added.add(wanted.get(normalize(returned)));
-                }
-            }
-        } else {
-            List<Object> missing = new ArrayList<>(wanted.values());
-            List<Object> existing = existingTargets(connection, d, shape, owner, missing);
-            missing.removeIf(t -> existing.contains(normalize(t)));
-            if (!missing.isEmpty()) {
-                if (insertLinks(connection, d, shape, owner, missing) == missing.size()) {
-                    added.addAll(missing);
-                } else {
-                    for (Object target : missing) { // a concurrent caller linked some of them: one by one
-                        if (insertLinks(connection, d, shape, owner, List.of(target)) == 1) {
-                            added.add(target);
-                        }
-                    }
-                }
-            }
-        }
-        List<Object> already = new ArrayList<>(wanted.values());
-        already.removeAll(added);
-        return new Linked(added, already);
+        List<Object> added = link(connection, d, shape(connection, table.asTable()), owner, new ArrayList<>(wanted.values()));
+        List<Object> existing = new ArrayList<>(wanted.values());
+        existing.removeAll(added);
+        return new Linked(added, existing);
     }
 
     public boolean removeLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
-        requireSides(table, owner, List.of(target == null ? NULL_TARGET : target));
+        requireSides(table, owner, Collections.singletonList(target));
         Dialect d = dialect(connection);
         Shape shape = shape(connection, table.asTable());
         String sql = "delete from " + shape.quotedName + " where " + d.quote(shape.key.get(0)) + " = ? and " + d.quote(shape.key.get(1)) + " = ?";
@@ -365,44 +340,80 @@ public final class Engine {
     }
 
     /**
-     * Inserts the links; returns how many it inserted, or -1 when a raising dialect met an existing link
-     * (nothing is inserted then: the statement failed as a whole).
+     * Links {@code owner} to each of {@code targets} (distinct), returning those this call linked. Where
+     * the insert returns what it inserted, one statement per chunk; otherwise a read of the existing
+     * links, then one insert of the rest. A pair linked concurrently in between fails that insert as a
+     * whole, and the pairs are then linked one by one.
      */
-    private int insertLinks(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
-        if (d.skipsKeyConflicts()) {
-            return insertReturningTargets(connection, d, shape, owner, targets).size();
-        }
-        Savepoint savepoint = savepointIfNeeded(connection, d);
-        try (PreparedStatement ps = connection.prepareStatement(shape.links(targets.size()))) {
-            bindPairs(ps, owner, targets);
-            ps.executeUpdate();
-            release(connection, savepoint);
-            return targets.size();
-        } catch (SQLException e) {
-            rollbackTo(connection, savepoint, e);
-            if (SqlErrors.classify(e, vendor) == SqlErrors.Kind.UNIQUE_VIOLATION) {
-                String constraint = SqlErrors.constraintName(e, vendor);
-                if (constraint == null || shape.isKeyConstraint(constraint)) {
-                    return -1;
+    private List<Object> link(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
+        List<Object> added = new ArrayList<>();
+        if (d.returnsInsertedLinks()) {
+            for (List<Object> chunk : chunks(targets, d.maxParameters() / 2)) {
+                List<Object> inserted = insertLinks(connection, d, shape, owner, chunk);
+                if (inserted == null) {
+                    for (Object target : chunk) {
+                        List<Object> one = insertLinks(connection, d, shape, owner, List.of(target));
+                        if (one != null && !one.isEmpty()) {
+                            added.add(target);
+                        }
+                    }
+                } else {
+                    added.addAll(inserted);
                 }
             }
-            throw translate(e, "insert into " + shape.display);
+            return added;
         }
-    }
-
-    private List<Object> insertReturningTargets(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(shape.links(targets.size()))) {
-            bindPairs(ps, owner, targets);
-            List<Object> inserted = new ArrayList<>();
-            if (ps.execute()) {
-                try (ResultSet rs = ps.getResultSet()) {
-                    while (rs.next()) {
-                        inserted.add(rs.getObject(1));
+        List<Object> missing = targets;
+        if (targets.size() > 1) {
+            List<Object> existing = existingTargets(connection, d, shape, owner, targets);
+            missing = new ArrayList<>(targets);
+            missing.removeIf(t -> existing.contains(normalize(t)));
+        }
+        for (List<Object> chunk : chunks(missing, d.maxParameters() / 2)) {
+            if (insertLinks(connection, d, shape, owner, chunk) != null) {
+                added.addAll(chunk);
+            } else if (chunk.size() > 1) {
+                for (Object target : chunk) {
+                    if (insertLinks(connection, d, shape, owner, List.of(target)) != null) {
+                        added.add(target);
                     }
                 }
             }
+        }
+        return added;
+    }
+
+    /**
+     * Runs the dialect's link insert: returns the targets it inserted (all of them, for a dialect that
+     * does not return rows), or {@code null} when a unique violation on the link's key stopped it.
+     */
+    private List<Object> insertLinks(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
+        Savepoint savepoint = d.skipsKeyConflicts() ? null : savepointIfNeeded(connection, d);
+        try (PreparedStatement ps = connection.prepareStatement(shape.links(targets.size()))) {
+            bindPairs(ps, owner, targets);
+            List<Object> inserted = new ArrayList<>();
+            if (!d.returnsInsertedLinks()) {
+                ps.executeUpdate();
+                inserted.addAll(targets);
+            } else if (ps.execute()) {
+                Map<Object, Object> byValue = new LinkedHashMap<>();
+                targets.forEach(t -> byValue.put(normalize(t), t));
+                try (ResultSet rs = ps.getResultSet()) {
+                    while (rs.next()) {
+                        inserted.add(byValue.get(normalize(rs.getObject(1))));
+                    }
+                }
+            }
+            release(connection, savepoint);
             return inserted;
         } catch (SQLException e) {
+            rollbackTo(connection, savepoint, e);
+            if (!d.skipsKeyConflicts() && SqlErrors.classify(e, vendor) == SqlErrors.Kind.UNIQUE_VIOLATION) {
+                String constraint = SqlErrors.constraintName(e, vendor);
+                if (constraint == null || shape.isKeyConstraint(constraint)) {
+                    return null;
+                }
+            }
             throw translate(e, "insert into " + shape.display);
         }
     }

@@ -20,6 +20,15 @@ final class H2Dialect implements Dialect {
         return "select * from final table (" + Dialect.super.insertRow(table, columns, key) + ")";
     }
 
+    /**
+     * A failed multi-row insert inside {@code FINAL TABLE (...)} keeps the rows before the failing one
+     * (H2 2.5), so a link to a missing parent could half-succeed: links use a plain, atomic INSERT.
+     */
+    @Override
+    public boolean returnsInsertedLinks() {
+        return false;
+    }
+
     @Override
     public boolean skipsKeyConflicts() {
         return false;

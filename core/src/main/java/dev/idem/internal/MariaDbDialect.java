@@ -25,6 +25,14 @@ final class MariaDbDialect implements Dialect {
         return Dialect.super.insertRow(table, columns, key) + " returning *";
     }
 
+    /** MariaDB's VALUES rows cannot be named in a derived table, so the pairs come as a UNION ALL of SELECTs. */
+    @Override
+    public String insertLinks(String table, String owner, String target, int pairs) {
+        return "insert into " + table + " (" + owner + ", " + target + ") select v.o, v.t from (select ? as o, ? as t"
+                + " union all select ?, ?".repeat(pairs - 1) + ") v where not exists (select 1 from " + table + " x where x." + owner
+                + " = v.o and x." + target + " = v.t) returning " + target;
+    }
+
     @Override
     public boolean skipsKeyConflicts() {
         return false;

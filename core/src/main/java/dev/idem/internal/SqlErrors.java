@@ -86,7 +86,9 @@ public final class SqlErrors {
     private static final Pattern MYSQL_KEY = Pattern.compile("for key '([^']+)'");
     private static final Pattern MYSQL_CONSTRAINT = Pattern.compile("CONSTRAINT `((?:[^`]|``)+)`");
     private static final Pattern SQLITE_FAILED = Pattern.compile("constraint failed: ([^)\\]]+)");
-    private static final Pattern H2_INDEX = Pattern.compile("violation: \"(?:[^\".]+\\.)?([^\" ]+)[ :]");
+    /** H2 names the constraint, then (for unique ones) the index: {@code "PUBLIC.C INDEX PUBLIC.C_INDEX_1 ON ..."}. */
+    private static final Pattern H2_INDEX = Pattern.compile(" INDEX (?:[^\".\\s]+\\.)?([^\" ]+) ON ");
+    private static final Pattern H2_CONSTRAINT = Pattern.compile("violation: \"(?:[^\".]+\\.)?([^\" :]+)");
 
     private SqlErrors() {
     }
@@ -168,7 +170,7 @@ public final class SqlErrors {
                 case POSTGRESQL -> QUOTED_CONSTRAINT.matcher(message);
                 case MYSQL, MARIADB -> MYSQL_KEY.matcher(message).find() ? MYSQL_KEY.matcher(message) : MYSQL_CONSTRAINT.matcher(message);
                 case SQLITE -> SQLITE_FAILED.matcher(message);
-                case H2 -> H2_INDEX.matcher(message);
+                case H2 -> H2_INDEX.matcher(message).find() ? H2_INDEX.matcher(message) : H2_CONSTRAINT.matcher(message);
                 default -> QUOTED_CONSTRAINT.matcher(message);
             };
             if (m.find()) {

@@ -36,9 +36,10 @@ public interface Dialect {
     }
 
     /**
-     * The statement that inserts {@code pairs} rows of ({@code owner}, {@code target}); when the dialect
-     * returns inserted rows, it yields the {@code target} value of each row it inserted. The default is a
-     * plain multi-row INSERT.
+     * The statement that inserts {@code pairs} rows of ({@code owner}, {@code target}). When the dialect
+     * {@linkplain #returnsInsertedLinks() returns inserted links}, the statement must skip the pairs that are
+     * already linked and yield the {@code target} of each row it inserted (a pair linked concurrently may
+     * still raise a unique violation, which Idem handles). Otherwise a plain multi-row INSERT, the default.
      */
     default String insertLinks(String table, String owner, String target, int pairs) {
         return "insert into " + table + " (" + owner + ", " + target + ") values (?, ?)" + ", (?, ?)".repeat(pairs - 1);
@@ -49,6 +50,11 @@ public interface Dialect {
 
     /** True when the insert statements return the rows they inserted. */
     boolean returnsInsertedRows();
+
+    /** True when {@link #insertLinks} skips existing pairs and returns the targets it inserted; by default as {@link #returnsInsertedRows()}. */
+    default boolean returnsInsertedLinks() {
+        return returnsInsertedRows();
+    }
 
     /**
      * Appended to the SELECT that re-reads a key after a conflict, so that it sees the newest committed

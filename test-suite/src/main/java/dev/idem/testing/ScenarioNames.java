@@ -17,19 +17,24 @@ public final class ScenarioNames extends DisplayNameGenerator.Standard {
 
     static String sentence(String camelCase) {
         StringBuilder out = new StringBuilder(camelCase.length() + 8);
-        for (int i = 0; i < camelCase.length(); i++) {
+        int n = camelCase.length();
+        for (int i = 0; i < n; i++) {
             char c = camelCase.charAt(i);
-            boolean boundary = i > 0 && (Character.isUpperCase(c) && !Character.isUpperCase(camelCase.charAt(i - 1))
-                    || Character.isDigit(c) && !Character.isDigit(camelCase.charAt(i - 1)));
             if (c == '_') {
                 out.append(' ');
-            } else {
-                if (boundary) {
-                    out.append(' ');
-                }
-                out.append(Character.isUpperCase(c) && (i + 1 >= camelCase.length() || !Character.isUpperCase(camelCase.charAt(i + 1)))
-                        ? Character.toLowerCase(c) : c);
+                continue;
             }
+            char previous = i > 0 ? camelCase.charAt(i - 1) : ' ';
+            boolean nextLower = i + 1 < n && Character.isLowerCase(camelCase.charAt(i + 1));
+            boolean upper = Character.isUpperCase(c);
+            if (upper && (Character.isLowerCase(previous) || Character.isDigit(previous) || Character.isUpperCase(previous) && nextLower)) {
+                out.append(' ');
+            }
+            // Acronyms (SQL) keep their case; capitalised words and a lone "A" do not.
+            boolean nextUpper = i + 1 < n && Character.isUpperCase(camelCase.charAt(i + 1));
+            boolean afterNextLower = i + 2 < n && Character.isLowerCase(camelCase.charAt(i + 2));
+            boolean acronym = upper && !nextLower && (Character.isUpperCase(previous) || nextUpper && !afterNextLower);
+            out.append(acronym ? c : Character.toLowerCase(c));
         }
         return out.toString();
     }

@@ -39,6 +39,7 @@ public final class TestDatabase implements AutoCloseable {
     private String password = "";
     private Runnable drop = () -> { };
     private HikariDataSource pool;
+    private final java.util.List<HikariDataSource> extraPools = new java.util.ArrayList<>();
 
     public TestDatabase(Engine engine) {
         this.engine = engine;
@@ -62,6 +63,31 @@ public final class TestDatabase implements AutoCloseable {
             pool = new HikariDataSource(config);
         }
         return pool;
+    }
+
+    /** Another pooled data source on this test's database whose connections use {@code isolation}. */
+    public synchronized DataSource dataSource(int isolation) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url());
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setDataSourceProperties(properties());
+        config.setMaximumPoolSize(16);
+        config.setMinimumIdle(0);
+        config.setTransactionIsolation(isolationName(isolation));
+        HikariDataSource extra = new HikariDataSource(config);
+        extraPools.add(extra);
+        return extra;
+    }
+
+    private static String isolationName(int isolation) {
+        return switch (isolation) {
+            case Connection.TRANSACTION_READ_UNCOMMITTED -> "TRANSACTION_READ_UNCOMMITTED";
+            case Connection.TRANSACTION_READ_COMMITTED -> "TRANSACTION_READ_COMMITTED";
+            case Connection.TRANSACTION_REPEATABLE_READ -> "TRANSACTION_REPEATABLE_READ";
+            case Connection.TRANSACTION_SERIALIZABLE -> "TRANSACTION_SERIALIZABLE";
+            default -> throw new IllegalArgumentException("isolation " + isolation);
+        };
     }
 
     /** A new, unpooled connection in auto-commit mode; the caller closes it. */
@@ -110,6 +136,7 @@ public final class TestDatabase implements AutoCloseable {
         if (engine == Engine.SQLITE) {
             p.setProperty("busy_timeout", "30000");
             p.setProperty("journal_mode", "WAL");
+            p.setProperty("foreign_keys", "true");
         }
         return p;
     }
@@ -195,6 +222,8 @@ public final class TestDatabase implements AutoCloseable {
             pool.close();
             pool = null;
         }
+        extraPools.forEach(HikariDataSource::close);
+        extraPools.clear();
         drop.run();
         drop = () -> { };
     }

@@ -1,0 +1,68 @@
+package dev.idem.lab;
+
+import dev.idem.testing.Engine;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The progress line on standard error: rewritten in place on a terminal, one line per finished run
+ * otherwise (so that CI logs stay readable).
+ */
+final class ConsoleProgress implements Progress {
+
+    private final PrintStream err;
+    private final boolean terminal;
+    private volatile String current = "";
+    private volatile long lastPrint;
+
+    ConsoleProgress(PrintStream err, boolean terminal) {
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public void skipped(Engine engine, String reason) {
+        err.println("race-lab: skipping " + engine.id() + " (not available, see above)");
+    }
+
+    @Override
+    public void started(Cell cell, int index, int total) {
+        current = String.format(Locale.ROOT, "[%d/%d] %s", index, total, cell);
+        show(current + " ...");
+    }
+
+    @Override
+    public void round(int done, int rounds) {
+        long now = System.nanoTime();
+        if (terminal && now - lastPrint > 100_000_000L) {
+            lastPrint = now;
+            show(current + String.format(Locale.ROOT, "  round %d/%d", done, rounds));
+        }
+    }
+
+    @Override
+    public void finished(Result result) {
+        String line = String.format(Locale.ROOT, "%s  %s: %d dup rows, %d errors", current, result.verdict(),
+                result.duplicates(), result.errorCount());
+        if (terminal) {
+            show(line);
+        } else {
+            err.println("race-lab: " + line);
+        }
+    }
+
+    @Override
+    public void done() {
+        if (terminal) {
+            err.print("\r\033[K");
+            err.flush();
+        }
+    }
+
+    private void show(String line) {
+        if (terminal) {
+            err.print("\r\033[K" + line);
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.idem.lab;
+
+import dev.idem.testing.Engine;
+import java.util.List;
+
+/** {@code image.tags.add(tag)}: select the link, insert it when absent. The losers hit the primary key. */
+final class NaiveAddLink implements Strategy {
+
+    @Override
+    public String id() {
+        return "naive";
+    }
+
+    @Override
+    public String description() {
+        return "select the link, insert it if absent";
+    }
+
+    @Override
+    public boolean raceFree() {
+        return false;
+    }
+
+    @Override
+    public List<Isolation> isolations(Engine engine) {
+        return GetOrCreate.plain(engine);
+    }
+
+    @Override
+    public Outcome attempt(Arena arena, int round) throws Exception {
+        return arena.run(c -> AddLink.selectThenInsert(arena, c, round));
+    }
+}

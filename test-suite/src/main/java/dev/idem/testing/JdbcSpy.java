@@ -1,0 +1,146 @@
+package dev.idem.testing;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Watches the statements that reach the driver: wraps a connection or a data source so that every
+ * execution is counted and its SQL recorded, and a hook can run just before it (to pause a session at
+ * an exact point of an interleaving). This is how statement budgets are asserted at the JDBC level.
+ */
+public final class JdbcSpy {
+
+    private static final Set<String> EXECUTIONS = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate",
+            "executeBatch", "executeLargeBatch");
+
+    private final List<String> executed = new CopyOnWriteArrayList<>();
+    private volatile Consumer<String> beforeExecute = sql -> { };
+
+    /** The SQL of every statement executed so far, in order. */
+    public List<String> executed() {
+        return List.copyOf(executed);
+    }
+
+    public int count() {
+        return executed.size();
+    }
+
+    public void reset() {
+        executed.clear();
+    }
+
+    /** Runs {@code hook} with the SQL just before each execution, on the executing thread. */
+    public void beforeExecute(Consumer<String> hook) {
+        this.beforeExecute = hook;
+    }
+
+    public Connection wrap(Connection connection) {
+        return proxy(Connection.class, connection, (target, method, args) -> {
+            Object result = invoke(target, method, args);
+            if (result instanceof Statement statement && method.getName().startsWith("prepare")) {
+                String sql = (String) args[0];
+                Class<?> type = method.getReturnType();
+                return proxy(type, statement, (t, m, a) -> {
+                    if (EXECUTIONS.contains(m.getName())) {
+                        note(a != null && a.length > 0 && a[0] instanceof String s ? s : sql);
+                    }
+                    return invoke(t, m, a);
+                });
+            }
+            if (result instanceof Statement statement) {
+                return proxy(method.getReturnType(), statement, (t, m, a) -> {
+                    if (EXECUTIONS.contains(m.getName())) {
+                        note(a != null && a.length > 0 && a[0] instanceof String s ? s : "<batch>");
+                    }
+                    return invoke(t, m, a);
+                });
+            }
+            return result;
+        });
+    }
+
+    public DataSource wrap(DataSource dataSource) {
+        JdbcSpy spy = this;
+        return new DataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return spy.wrap(dataSource.getConnection());
+            }
+
+            @Override
+            public Connection getConnection(String user, String password) throws SQLException {
+                return spy.wrap(dataSource.getConnection(user, password));
+            }
+
+            @Override
+            public PrintWriter getLogWriter() throws SQLException {
+                return dataSource.getLogWriter();
+            }
+
+            @Override
+            public void setLogWriter(PrintWriter out) throws SQLException {
+                dataSource.setLogWriter(out);
+            }
+
+            @Override
+            public void setLoginTimeout(int seconds) throws SQLException {
+                dataSource.setLoginTimeout(seconds);
+            }
+
+            @Override
+            public int getLoginTimeout() throws SQLException {
+                return dataSource.getLoginTimeout();
+            }
+
+            @Override
+            public Logger getParentLogger() {
+                return Logger.getGlobal();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> type) throws SQLException {
+                return dataSource.unwrap(type);
+            }
+
+            @Override
+            public boolean isWrapperFor(Class<?> type) throws SQLException {
+                return dataSource.isWrapperFor(type);
+            }
+        };
+    }
+
+    private void note(String sql) {
+        executed.add(sql);
+        beforeExecute.accept(sql);
+    }
+
+    private interface Call {
+        Object invoke(Object target, Method method, Object[] args) throws Throwable;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Object target, Call call) {
+        InvocationHandler handler = (p, method, args) -> call.invoke(target, method, args);
+        return (T) Proxy.newProxyInstance(JdbcSpy.class.getClassLoader(), new Class<?>[] {type}, handler);
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.idem.core;
+
+import static dev.idem.core.Schemas.IMAGE_TAGS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.idem.Idem;
+import dev.idem.IntegrityViolationException;
+import dev.idem.testing.DatabaseTest;
+import dev.idem.testing.Engine;
+import dev.idem.testing.JdbcSpy;
+import dev.idem.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+
+/** addLink keeps every error but "the link exists": a missing parent still fails, an existing link writes nothing. */
+class LinksTest {
+
+    @DatabaseTest
+    void linkToAMissingParentRaisesTheForeignKeyError(TestDatabase db) throws Exception {
+        Schemas.imagesAndTags(db);
+        db.execute("insert into image (id, name) values (1, 'cat.png')");
+        Idem idem = Idem.create(db.dataSource());
+        assertThrows(IntegrityViolationException.class, () -> idem.addLink(IMAGE_TAGS, 1L, 404L));
+        assertThrows(IntegrityViolationException.class, () -> idem.addLinks(IMAGE_TAGS, 1L, List.of(404L, 405L)));
+        try (Connection c = db.connect()) {
+            assertEquals(0, Naive.count(c, "select count(*) from image_tags"));
+        }
+    }
+
+    @DatabaseTest
+    void addingAnExistingLinkReturnsFalseAndWritesNothing(TestDatabase db) throws Exception {
+        Schemas.imagesAndTags(db);
+        db.execute("insert into image (id, name) values (1, 'cat.png')", "insert into tag (id, title) values (7, 'cute')");
+        JdbcSpy spy = new JdbcSpy();
+        Idem idem = Idem.create(spy.wrap(db.dataSource()));
+        assertTrue(idem.addLink(IMAGE_TAGS, 1L, 7L));
+        String before = rowVersion(db);
+
+        spy.reset();
+        assertFalse(idem.addLink(IMAGE_TAGS, 1L, 7L));
+        assertEquals(1, spy.count(), spy.executed().toString());
+        assertEquals(before, rowVersion(db), "the existing link row was written again");
+    }
+
+    /** On PostgreSQL the row version (xmin) shows any write; elsewhere the row itself. */
+    private static String rowVersion(TestDatabase db) throws Exception {
+        String sql = db.engine() == Engine.POSTGRESQL ? "select xmin::text || ctid::text from image_tags" : "select image_id || '-' || tag_id from image_tags";
+        if (db.engine().isMysqlFamily()) {
+            sql = "select concat(image_id, '-', tag_id) from image_tags";
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next());
+            String version = rs.getString(1);
+            assertFalse(rs.next());
+            return version;
+        }
+    }
+}
