@@ -70,6 +70,9 @@ final class Lab implements AutoCloseable {
         cfg.setProperty(AvailableSettings.SHOW_SQL, System.getProperty("idem.showSql", "false"));
         if (db.engine() == Engine.SQLITE) {
             cfg.setProperty(AvailableSettings.DIALECT, "org.hibernate.community.dialect.SQLiteDialect");
+        } else if (db.engine() == Engine.MARIADB) {
+            // Through MySQL Connector/J a MariaDB server says it is MySQL; MySQL's dialect writes "for share", which MariaDB lacks.
+            cfg.setProperty(AvailableSettings.DIALECT, "org.hibernate.dialect.MariaDBDialect");
         }
         this.factory = cfg.buildSessionFactory();
         if (createSchema && db.engine() == Engine.SQLITE) {
