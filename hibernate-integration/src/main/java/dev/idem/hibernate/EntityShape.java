@@ -180,6 +180,7 @@ final class EntityShape {
      * (so it never collides with ids Hibernate hands out), {@code @PrePersist} callbacks, the seeded version,
      * values generated in memory on insert, the discriminator.
      */
+    @SuppressWarnings("removal") // getEntityMetamodel: its replacements first appear after 7.0, the oldest release supported
     Insert prepare(Object entity, SharedSessionContractImplementor session) {
         Generator idGenerator = persister.getGenerator();
         Object id = null;
@@ -224,6 +225,7 @@ final class EntityShape {
     }
 
     /** Seeds the version and runs the in-memory generators that fire on insert, in the order persist does. */
+    @SuppressWarnings("removal") // as in prepare
     private void generateOnInsert(Object entity, SharedSessionContractImplementor session) {
         var metamodel = persister.getEntityMetamodel();
         Generator[] generators = metamodel.getGenerators();

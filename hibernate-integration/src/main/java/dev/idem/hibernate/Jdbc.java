@@ -9,7 +9,6 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.metamodel.mapping.JdbcMapping;
 import org.hibernate.metamodel.mapping.ModelPart;
 import org.hibernate.metamodel.mapping.SelectableMapping;
-import org.hibernate.type.descriptor.ValueBinder;
 import org.hibernate.type.descriptor.java.JavaType;
 
 /**
@@ -66,7 +65,7 @@ final class Jdbc {
         @Override
         @SuppressWarnings({"unchecked", "rawtypes"})
         public void bindTo(PreparedStatement statement, int index) throws SQLException {
-            ((ValueBinder) mapping.getJdbcValueBinder()).bind(statement, value, index, session);
+            mapping.getJdbcValueBinder().bind(statement, value, index, session);
         }
 
         @Override

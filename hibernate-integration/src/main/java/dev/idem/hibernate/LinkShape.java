@@ -79,8 +79,13 @@ final class LinkShape {
 
     /** The value the join table holds for {@code ownerEntity}: the collection key, usually the owner's id. */
     Object ownerValue(Object ownerEntity, SharedSessionContractImplementor session) {
-        Object key = mapping.getCollectionDescriptor().getCollectionType().getKeyOfOwner(ownerEntity, session);
-        return single(Jdbc.decompose(mapping.getKeyDescriptor().getKeyPart(), key, session));
+        return single(Jdbc.decompose(mapping.getKeyDescriptor().getKeyPart(), keyOf(mapping, ownerEntity, session), session));
+    }
+
+    /** The collection key of {@code entity} for {@code attribute}: what the collection cache and the join table know it by. */
+    @SuppressWarnings("removal") // getCollectionType is deprecated in 7.x, yet resolves the key the same way on 7.0 and 7.4
+    static Object keyOf(PluralAttributeMapping attribute, Object entity, SharedSessionContractImplementor session) {
+        return attribute.getCollectionDescriptor().getCollectionType().getKeyOfOwner(entity, session);
     }
 
     /** The value the join table holds for {@code targetEntity}: the foreign key to it, usually its id. */

@@ -54,10 +54,10 @@ final class Links {
                 ? mappings.idem().on(c).addLink(link.table, ownerValue, targetValue)
                 : mappings.idem().on(c).removeLink(link.table, ownerValue, targetValue));
         reflect(owned, targetEntity, add);
-        evict(link.mapping, link.mapping.getCollectionDescriptor().getCollectionType().getKeyOfOwner(ownerEntity, session));
+        evict(link.mapping, LinkShape.keyOf(link.mapping, ownerEntity, session));
         if (link.inverse != null) {
             reflect(other, ownerEntity, add);
-            evict(link.inverse, link.inverse.getCollectionDescriptor().getCollectionType().getKeyOfOwner(targetEntity, session));
+            evict(link.inverse, LinkShape.keyOf(link.inverse, targetEntity, session));
         }
         return changed;
     }
