@@ -78,6 +78,22 @@ public final class Idem implements Operations {
     }
 
     /**
+     * Checks {@code table} against the catalog through {@code connection} now, as its first operation
+     * would, and caches the result. Reads only metadata. Lets a caller that reads rows by other means (an
+     * ORM query, say) refuse a table without a unique constraint on its key before it reads anything.
+     *
+     * @throws SchemaMismatchException when the table, a column, or a unique constraint on the key is missing
+     */
+    public void check(Connection connection, Table table) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(table, "table");
+        engine.onCallerConnection(connection, c -> {
+            engine.check(c, table);
+            return null;
+        });
+    }
+
+    /**
      * Runs {@code work} in a transaction on a connection of Idem's own and commits it; after a
      * {@link RetryTransactionException} or a transient database error, rolls back and runs it again, as
      * {@code policy} allows. On SQLite the transaction begins IMMEDIATE. Inside, use {@link #on(Connection)}.

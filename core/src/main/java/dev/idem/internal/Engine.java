@@ -12,6 +12,7 @@ import dev.idem.Row;
 import dev.idem.Table;
 import dev.idem.TransactionWork;
 import dev.idem.Values;
+import dev.idem.spi.BoundValue;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -189,6 +190,12 @@ public final class Engine {
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** Resolves {@code table} against the catalog, or fails, without touching data. */
+    public void check(Connection connection, Table table) throws SQLException {
+        dialect(connection);
+        shape(connection, table);
     }
 
     // ---- get or create ----------------------------------------------------------------------------
@@ -531,15 +538,23 @@ public final class Engine {
 
     private static void bind(PreparedStatement ps, Object... values) throws SQLException {
         for (int i = 0; i < values.length; i++) {
-            ps.setObject(i + 1, values[i]);
+            bindOne(ps, i + 1, values[i]);
         }
     }
 
     private static void bindPairs(PreparedStatement ps, Object owner, List<Object> targets) throws SQLException {
         int i = 1;
         for (Object target : targets) {
-            ps.setObject(i++, owner);
-            ps.setObject(i++, target);
+            bindOne(ps, i++, owner);
+            bindOne(ps, i++, target);
+        }
+    }
+
+    private static void bindOne(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (value instanceof BoundValue bound) {
+            bound.bindTo(ps, index);
+        } else {
+            ps.setObject(index, value);
         }
     }
 

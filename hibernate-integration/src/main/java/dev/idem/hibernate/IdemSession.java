@@ -1,0 +1,161 @@
+package dev.idem.hibernate;
+
+import dev.idem.Got;
+import dev.idem.RetryTransactionException;
+import jakarta.persistence.CacheRetrieveMode;
+import jakarta.persistence.CacheStoreMode;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.TransactionRequiredException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.hibernate.engine.spi.SessionImplementor;
+
+/**
+ * Race-free get-or-create and idempotent many-to-many links for the entities of one Hibernate
+ * {@code Session} or Jakarta Persistence {@code EntityManager}, inside its current transaction, which
+ * this class never commits or rolls back.
+ *
+ * <pre>{@code
+ * IdemSession idem = IdemSession.of(entityManager);
+ * GotEntity<Tag> got = idem.getOrCreate(Tag.class, Map.of("title", "urgent"), tag -> tag.setColor("red"));
+ * Tag tag = got.entity();             // managed; got.created() is true for exactly one concurrent caller
+ * idem.addLink(image, "tags", tag);   // one link row, however many workers add it at once
+ * }</pre>
+ *
+ * <p>Names, id generation and value conversion come from Hibernate's mapping. Finding an existing row
+ * costs one query and consumes no id; only a miss draws an id from the entity's own generator, so ids
+ * never collide with those {@code persist} hands out. Cheap to create: make one per session, or per call.
+ */
+public final class IdemSession {
+
+    private final SessionImplementor session;
+    private final Mappings mappings;
+
+    private IdemSession(SessionImplementor session) {
+        this.session = session;
+        this.mappings = Mappings.of(session.getFactory());
+    }
+
+    /** Idem on {@code entityManager}, a Hibernate {@code Session} or any {@code EntityManager} Hibernate provides. */
+    public static IdemSession of(EntityManager entityManager) {
+        Objects.requireNonNull(entityManager, "entityManager");
+        return new IdemSession(entityManager.unwrap(SessionImplementor.class));
+    }
+
+    /**
+     * Returns the managed entity of {@code type} whose attributes hold {@code key}, inserting its row when
+     * there is none. Concurrent callers with the same key get the same row, and exactly one of them gets
+     * {@code created() == true}. Pending changes are flushed first when they touch the entity's table (and
+     * before any insert), so a row persisted earlier in this session is found, not duplicated.
+     *
+     * @param key attribute names and values, none {@code null}; a unique constraint must cover exactly their columns
+     * @param initializer fills the other attributes of a new instance; runs only when the row is created, and
+     *        never for a caller that loses the race
+     * @throws IllegalArgumentException when an attribute is unknown, a collection, or missing from the key
+     * @throws dev.idem.SchemaMismatchException when no unique constraint covers the key's columns
+     * @throws RetryTransactionException when only running the whole transaction again can succeed
+     */
+    public <T> GotEntity<T> getOrCreate(Class<T> type, Map<String, ?> key, Consumer<? super T> initializer) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(initializer, "initializer");
+        requireTransaction();
+        EntityShape shape = mappings.entity(session.getFactory(), type, List.copyOf(new TreeSet<>(key.keySet())));
+        return getOrCreate(type, shape, shape.keyValues(key), initializer);
+    }
+
+    /** {@link #getOrCreate(Class, Map, Consumer)} that sets nothing beyond the key. */
+    public <T> GotEntity<T> getOrCreate(Class<T> type, Map<String, ?> key) {
+        return getOrCreate(type, key, entity -> { });
+    }
+
+    /** {@link #getOrCreate(Class, Map, Consumer)} keyed on the {@code @NaturalId} of {@code type}, a single attribute. */
+    public <T> GotEntity<T> getOrCreate(Class<T> type, Object naturalId, Consumer<? super T> initializer) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(naturalId, "naturalId");
+        List<String> attributes = EntityShape.naturalId(session.getFactory(), type);
+        if (attributes.size() != 1) {
+            throw new IllegalArgumentException(type.getName() + " has a composite natural id " + attributes + ": give it as a Map of attribute values");
+        }
+        return getOrCreate(type, Map.of(attributes.get(0), naturalId), initializer);
+    }
+
+    /** {@link #getOrCreate(Class, Object, Consumer)} that sets nothing beyond the natural id. */
+    public <T> GotEntity<T> getOrCreate(Class<T> type, Object naturalId) {
+        return getOrCreate(type, naturalId, entity -> { });
+    }
+
+    private <T> GotEntity<T> getOrCreate(Class<T> type, EntityShape shape, Object[] key, Consumer<? super T> initializer) {
+        session.doWork(connection -> mappings.check(connection, shape));
+        T found = find(type, shape, key);
+        if (found != null) {
+            return new GotEntity<>(found, false);
+        }
+        session.flush(); // the new row may refer to rows this session has not written yet
+        T fresh = type.cast(shape.instantiate(key, session));
+        initializer.accept(fresh);
+        shape.checkKeyUnchanged(fresh, key);
+        EntityShape.Insert insert = shape.prepare(fresh, session);
+        Got got = session.doReturningWork(c -> mappings.idem().on(c).getOrCreate(shape.table, insert.key(), insert.defaults()));
+        Object id = got.created() && insert.id() != null ? insert.id() : shape.idOf(got.row(), session);
+        return new GotEntity<>(load(type, shape, id, got.created()), got.created());
+    }
+
+    /** The existing entity by key, through a query: one statement, and Hibernate's auto-flush of pending changes to the table. */
+    private <T> T find(Class<T> type, EntityShape shape, Object[] key) {
+        var query = session.createSelectionQuery(shape.query, type);
+        for (int i = 0; i < key.length; i++) {
+            query.setParameter("k" + i, key[i]);
+        }
+        return query.uniqueResult();
+    }
+
+    /**
+     * The managed entity for a row the core just returned. A row this transaction created must not reach
+     * the second-level cache before commit, so the cache is bypassed. A row another transaction created may be
+     * invisible to a plain read under REPEATABLE READ on MySQL and MariaDB, where a locking read sees it.
+     */
+    private <T> T load(Class<T> type, EntityShape shape, Object id, boolean created) {
+        T entity = created ? session.find(type, id, CacheRetrieveMode.BYPASS, CacheStoreMode.BYPASS) : session.find(type, id);
+        if (entity == null) {
+            entity = session.find(type, id, LockModeType.PESSIMISTIC_READ);
+        }
+        if (entity == null) {
+            throw new RetryTransactionException("The row of " + shape.persister.getEntityName() + " with id " + id + " exists, but this transaction"
+                    + " cannot read it as a " + type.getName() + " (its snapshot predates the row, or the row is of another subclass):"
+                    + " roll back and run the transaction again", null);
+        }
+        return entity;
+    }
+
+    /**
+     * Links {@code owner} to {@code target} through the {@code @ManyToMany} attribute named
+     * {@code attribute} of the owner, unless they are linked already. One statement. A loaded collection
+     * on either side shows the link afterwards, and a later flush writes no duplicate row.
+     *
+     * @param owner an entity managed by this session
+     * @param target an entity with an id, managed or detached
+     * @return true when this call added the link, false when it existed
+     * @throws IllegalArgumentException when the attribute is not a {@code @ManyToMany}, or an entity is transient or detached
+     */
+    public boolean addLink(Object owner, String attribute, Object target) {
+        requireTransaction();
+        return new Links(session, mappings).change(owner, attribute, target, true);
+    }
+
+    /** Removes the link between {@code owner} and {@code target}; true when it existed. See {@link #addLink}. */
+    public boolean removeLink(Object owner, String attribute, Object target) {
+        requireTransaction();
+        return new Links(session, mappings).change(owner, attribute, target, false);
+    }
+
+    private void requireTransaction() {
+        if (!session.isTransactionInProgress()) {
+            throw new TransactionRequiredException("Idem joins the current transaction and there is none: begin one on the session first");
+        }
+    }
+}
