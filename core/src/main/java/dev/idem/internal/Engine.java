@@ -463,6 +463,9 @@ public final class Engine {
 
     /** Compares values the way the database would: 7 (Integer) and 7 (Long) are the same target. */
     static Object normalize(Object value) {
+        if (value instanceof BoundValue bound) {
+            return normalize(bound.value());
+        }
         if (value instanceof Number n) {
             return new BigDecimal(n.toString()).stripTrailingZeros();
         }

@@ -11,6 +11,9 @@ import java.sql.SQLException;
  */
 public interface BoundValue {
 
+    /** The value as the JDBC driver returns it when read back; Idem compares and orders link targets by it. */
+    Object value();
+
     /** Binds this value to parameter {@code index} (1-based) of {@code statement}. */
     void bindTo(PreparedStatement statement, int index) throws SQLException;
 }
