@@ -1,6 +1,8 @@
 package dev.idem;
 
 import dev.idem.internal.Engine;
+import dev.idem.internal.Links;
+import dev.idem.internal.Transactions;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
 import java.util.Collection;
@@ -31,9 +33,13 @@ import javax.sql.DataSource;
 public final class Idem implements Operations {
 
     private final Engine engine;
+    private final Links links;
+    private final Transactions transactions;
 
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
-        this.engine = new Engine(Objects.requireNonNull(dataSource, "dataSource"), dialect, Objects.requireNonNull(retryPolicy, "retryPolicy"));
+        this.engine = new Engine(dialect);
+        this.links = new Links(engine);
+        this.transactions = new Transactions(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(retryPolicy, "retryPolicy"), engine);
     }
 
     /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
@@ -57,22 +63,22 @@ public final class Idem implements Operations {
         return new Operations() {
             @Override
             public Got getOrCreate(Table table, Values key, Values defaults) {
-                return engine.onCallerConnection(connection, c -> engine.getOrCreate(c, table, key, defaults));
+                return transactions.onCallerConnection(connection, c -> engine.getOrCreate(c, table, key, defaults));
             }
 
             @Override
             public boolean addLink(LinkTable table, Object owner, Object target) {
-                return engine.onCallerConnection(connection, c -> engine.addLink(c, table, owner, target));
+                return transactions.onCallerConnection(connection, c -> links.addLink(c, table, owner, target));
             }
 
             @Override
             public Linked addLinks(LinkTable table, Object owner, Collection<?> targets) {
-                return engine.onCallerConnection(connection, c -> engine.addLinks(c, table, owner, targets));
+                return transactions.onCallerConnection(connection, c -> links.addLinks(c, table, owner, targets));
             }
 
             @Override
             public boolean removeLink(LinkTable table, Object owner, Object target) {
-                return engine.onCallerConnection(connection, c -> engine.removeLink(c, table, owner, target));
+                return transactions.onCallerConnection(connection, c -> links.removeLink(c, table, owner, target));
             }
         };
     }
@@ -87,7 +93,7 @@ public final class Idem implements Operations {
     public void check(Connection connection, Table table) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(table, "table");
-        engine.onCallerConnection(connection, c -> {
+        transactions.onCallerConnection(connection, c -> {
             engine.check(c, table);
             return null;
         });
@@ -99,7 +105,7 @@ public final class Idem implements Operations {
      * {@code policy} allows. On SQLite the transaction begins IMMEDIATE. Inside, use {@link #on(Connection)}.
      */
     public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
-        return engine.inTransaction(Objects.requireNonNull(work, "work"), Objects.requireNonNull(policy, "policy"));
+        return transactions.inTransaction(Objects.requireNonNull(work, "work"), Objects.requireNonNull(policy, "policy"));
     }
 
     /** {@link #inTransaction(TransactionWork, RetryPolicy)} with the {@linkplain RetryPolicy#defaults() default policy}. */
@@ -112,21 +118,21 @@ public final class Idem implements Operations {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(defaults, "defaults");
-        return engine.withOwnConnection(c -> engine.getOrCreate(c, table, key, defaults));
+        return transactions.withOwnConnection(c -> engine.getOrCreate(c, table, key, defaults));
     }
 
     @Override
     public boolean addLink(LinkTable table, Object owner, Object target) {
-        return engine.withOwnConnection(c -> engine.addLink(c, table, owner, target));
+        return transactions.withOwnConnection(c -> links.addLink(c, table, owner, target));
     }
 
     @Override
     public Linked addLinks(LinkTable table, Object owner, Collection<?> targets) {
-        return engine.withOwnConnection(c -> engine.addLinks(c, table, owner, targets));
+        return transactions.withOwnConnection(c -> links.addLinks(c, table, owner, targets));
     }
 
     @Override
     public boolean removeLink(LinkTable table, Object owner, Object target) {
-        return engine.withOwnConnection(c -> engine.removeLink(c, table, owner, target));
+        return transactions.withOwnConnection(c -> links.removeLink(c, table, owner, target));
     }
 }

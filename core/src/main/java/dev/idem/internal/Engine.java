@@ -4,55 +4,39 @@ import dev.idem.DatabaseException;
 import dev.idem.Got;
 import dev.idem.IdemException;
 import dev.idem.IntegrityViolationException;
-import dev.idem.LinkTable;
-import dev.idem.Linked;
-import dev.idem.RetryPolicy;
 import dev.idem.RetryTransactionException;
 import dev.idem.Row;
 import dev.idem.Table;
-import dev.idem.TransactionWork;
 import dev.idem.Values;
-import dev.idem.spi.BoundValue;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.math.BigDecimal;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sql.DataSource;
 
 /**
- * What {@link dev.idem.Idem} delegates to: the dialect and vendor of one database, the cache of
- * resolved tables, the get-or-create and link algorithms, and the retry loops.
+ * Idem's knowledge of one database (its dialect and vendor, detected once, and the tables found in its
+ * catalog, cached) and the get-or-create algorithm: select; on a miss insert; when the key turned out to
+ * exist, re-read it with a new (on MySQL and MariaDB, locking) statement; a bounded loop.
  */
 public final class Engine {
 
     /** Select, insert, re-select rounds before giving up; more than one only when a row vanishes in between. */
     private static final int ROUNDS = 5;
 
-    private final DataSource dataSource;
-    private final RetryPolicy retryPolicy;
     private final Map<Table, Shape> shapes = new ConcurrentHashMap<>();
     private volatile Dialect dialect;
     private volatile Vendor vendor;
 
-    public Engine(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
-        this.dataSource = dataSource;
+    /** @param dialect the dialect to use, or {@code null} to detect it from the first connection */
+    public Engine(Dialect dialect) {
         this.dialect = dialect;
-        this.retryPolicy = retryPolicy;
     }
 
     /** The dialect in use, detected from the first connection unless one was given. */
@@ -71,125 +55,9 @@ public final class Engine {
         return dialect;
     }
 
-    /** A unit of Idem's own work on one connection. */
-    public interface Operation<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /**
-     * Runs {@code operation} on a connection of Idem's own, every statement in auto-commit mode, and
-     * runs it again after a transient failure: nothing of the caller's can be lost by that.
-     */
-    public <T> T withOwnConnection(Operation<T> operation) {
-        return retrying(retryPolicy, () -> {
-            try (Connection connection = dataSource.getConnection()) {
-                boolean restore = !connection.getAutoCommit();
-                if (restore) {
-                    connection.setAutoCommit(true);
-                }
-                try {
-                    return operation.run(connection);
-                } finally {
-                    if (restore) {
-                        connection.setAutoCommit(false);
-                    }
-                }
-            }
-        });
-    }
-
-    /**
-     * Runs {@code operation} on the caller's connection. In the caller's transaction a transient failure
-     * becomes {@link RetryTransactionException}; in auto-commit mode each statement is its own
-     * transaction, so Idem retries as on its own connections.
-     */
-    public <T> T onCallerConnection(Connection connection, Operation<T> operation) {
-        boolean autoCommit;
-        try {
-            autoCommit = connection.getAutoCommit();
-        } catch (SQLException e) {
-            throw translate(e, "read the connection's auto-commit mode");
-        }
-        return retrying(autoCommit ? retryPolicy : RetryPolicy.none(), () -> operation.run(connection));
-    }
-
-    /** Runs {@code work} in a transaction of its own, from the start again after a transient failure. */
-    public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
-        return retrying(policy, () -> {
-            try (Connection connection = dataSource.getConnection()) {
-                dialect(connection);
-                boolean autoCommit = connection.getAutoCommit();
-                try {
-                    begin(connection);
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (Throwable t) {
-                    rollbackQuietly(connection, t);
-                    throw t;
-                } finally {
-                    connection.setAutoCommit(autoCommit);
-                }
-            }
-        });
-    }
-
-    /** Begins a transaction; on SQLite a write transaction, IMMEDIATE, so that the busy timeout applies. */
-    private void begin(Connection connection) throws SQLException {
-        connection.setAutoCommit(false);
-        if (vendor == Vendor.SQLITE) {
-            // sqlite-jdbc has just issued a deferred BEGIN, which holds no lock yet: swap it for an IMMEDIATE one.
-            try (var s = connection.createStatement()) {
-                s.execute("commit");
-                s.execute("begin immediate");
-            }
-        }
-    }
-
-    private interface Attempt<T> {
-        T run() throws Exception;
-    }
-
-    private <T> T retrying(RetryPolicy policy, Attempt<T> attempt) {
-        for (int i = 1; ; i++) {
-            try {
-                return attempt.run();
-            } catch (RetryTransactionException e) {
-                if (i >= policy.attempts()) {
-                    throw e;
-                }
-            } catch (SQLException e) {
-                IdemException translated = translate(e, "run the transaction");
-                if (!(translated instanceof RetryTransactionException) || i >= policy.attempts()) {
-                    throw translated;
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new DatabaseException("The unit of work failed: " + e.getMessage(), e);
-            }
-            pause(policy, i + 1);
-        }
-    }
-
-    private static void pause(RetryPolicy policy, int next) {
-        long nanos = policy.backoffBefore(next).toNanos();
-        if (nanos > 0) {
-            try {
-                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DatabaseException("Interrupted while waiting to retry", e);
-            }
-        }
-    }
-
-    private static void rollbackQuietly(Connection connection, Throwable cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
+    /** The database behind the connections, once {@link #dialect(Connection)} has run. */
+    Vendor vendor() {
+        return vendor;
     }
 
     /** Resolves {@code table} against the catalog, or fails, without touching data. */
@@ -197,8 +65,6 @@ public final class Engine {
         dialect(connection);
         shape(connection, table);
     }
-
-    // ---- get or create ----------------------------------------------------------------------------
 
     public Got getOrCreate(Connection connection, Table table, Values key, Values defaults) throws SQLException {
         Dialect d = dialect(connection);
@@ -250,20 +116,20 @@ public final class Engine {
      */
     private Row insert(Connection connection, Dialect d, Shape shape, String sql, List<Object> values, List<SQLException> unnamedConflicts)
             throws SQLException {
-        Savepoint savepoint = savepointIfNeeded(connection, d);
+        Savepoint savepoint = Statements.savepointIfNeeded(connection, d);
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            bind(ps, values.toArray());
+            Statements.bind(ps, values.toArray());
             boolean hasResults = ps.execute();
             Row row;
             if (d.returnsInsertedRows()) {
-                row = hasResults ? readRow(ps.getResultSet()) : null;
+                row = hasResults ? Statements.readRow(ps.getResultSet()) : null;
             } else {
                 row = select(connection, shape.selectByKey, values.subList(0, shape.key.size()).toArray());
             }
-            release(connection, savepoint);
+            Statements.release(connection, savepoint);
             return row;
         } catch (SQLException e) {
-            rollbackTo(connection, savepoint, e);
+            Statements.rollbackTo(connection, savepoint, e);
             switch (conflict(e, d, shape)) {
                 case UNNAMED:
                     unnamedConflicts.add(e);
@@ -277,9 +143,9 @@ public final class Engine {
     }
 
     /** How a failed insert relates to the declared key. */
-    private enum Conflict { ON_KEY, UNNAMED, NONE }
+    enum Conflict { ON_KEY, UNNAMED, NONE }
 
-    private Conflict conflict(SQLException e, Dialect d, Shape shape) {
+    Conflict conflict(SQLException e, Dialect d, Shape shape) {
         if (d.skipsKeyConflicts()) {
             return Conflict.NONE; // its insert skips the key, so any unique violation is on another constraint
         }
@@ -322,170 +188,8 @@ public final class Engine {
         return values;
     }
 
-    // ---- links --------------------------------------------------------------------------------------
-
-    public boolean addLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
-        requireSides(table, owner, Collections.singletonList(target));
-        Dialect d = dialect(connection);
-        return !link(connection, d, shape(connection, table.asTable()), owner, List.of(target)).isEmpty();
-    }
-
-    public Linked addLinks(Connection connection, LinkTable table, Object owner, Collection<?> targets) throws SQLException {
-        requireSides(table, owner, targets);
-        Dialect d = dialect(connection);
-        Map<Object, Object> wanted = new LinkedHashMap<>();
-        targets.forEach(t -> wanted.putIfAbsent(normalize(t), t));
-        // Every caller inserts in the same order, so concurrent multi-row inserts cannot deadlock each other.
-        List<Object> lockOrder = new ArrayList<>(wanted.values());
-        lockOrder.sort(LOCK_ORDER);
-        Set<Object> linked = link(connection, d, shape(connection, table.asTable()), owner, lockOrder);
-        List<Object> added = new ArrayList<>();
-        List<Object> existing = new ArrayList<>();
-        wanted.forEach((value, target) -> (linked.contains(value) ? added : existing).add(target));
-        return new Linked(added, existing);
-    }
-
-    public boolean removeLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
-        requireSides(table, owner, Collections.singletonList(target));
-        Dialect d = dialect(connection);
-        Shape shape = shape(connection, table.asTable());
-        String sql = "delete from " + shape.quotedName + " where " + d.quote(shape.key.get(0)) + " = ? and " + d.quote(shape.key.get(1)) + " = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            bind(ps, owner, target);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw translate(e, "delete from " + shape.display);
-        }
-    }
-
-    /**
-     * Links {@code owner} to each of {@code targets} (distinct), returning the {@linkplain #normalize
-     * normalized} targets this call linked. Where the insert returns what it inserted, one statement per
-     * chunk; otherwise a read of the existing links, then one insert of the rest. A pair linked
-     * concurrently in between fails that insert as a whole, and the pairs are then linked one by one.
-     */
-    private Set<Object> link(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
-        Set<Object> added = new HashSet<>();
-        List<Object> missing = targets;
-        if (!d.returnsInsertedLinks() && targets.size() > 1) {
-            List<Object> existing = existingTargets(connection, d, shape, owner, targets);
-            missing = new ArrayList<>(targets);
-            missing.removeIf(t -> existing.contains(normalize(t)));
-        }
-        for (List<Object> chunk : chunks(missing, d.maxParameters() / 2)) {
-            Set<Object> inserted = insertLinks(connection, d, shape, owner, chunk);
-            if (inserted != null) {
-                added.addAll(inserted);
-            } else if (chunk.size() > 1) {
-                for (Object target : chunk) {
-                    Set<Object> one = insertLinks(connection, d, shape, owner, List.of(target));
-                    if (one != null) {
-                        added.addAll(one);
-                    }
-                }
-            }
-        }
-        return added;
-    }
-
-    /**
-     * Runs the dialect's link insert: returns the normalized targets it inserted (all of them, for a
-     * dialect that does not return rows), or {@code null} when a unique violation on the link's key stopped it.
-     */
-    private Set<Object> insertLinks(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
-        Savepoint savepoint = d.skipsKeyConflicts() ? null : savepointIfNeeded(connection, d);
-        try (PreparedStatement ps = connection.prepareStatement(shape.links(targets.size()))) {
-            bindPairs(ps, owner, targets);
-            Set<Object> inserted = new HashSet<>();
-            if (!d.returnsInsertedLinks()) {
-                ps.executeUpdate();
-                targets.forEach(t -> inserted.add(normalize(t)));
-            } else if (ps.execute()) {
-                try (ResultSet rs = ps.getResultSet()) {
-                    while (rs.next()) {
-                        inserted.add(normalize(rs.getObject(1)));
-                    }
-                }
-            }
-            release(connection, savepoint);
-            return inserted;
-        } catch (SQLException e) {
-            rollbackTo(connection, savepoint, e);
-            if (conflict(e, d, shape) != Conflict.NONE) {
-                return null;
-            }
-            throw translate(e, "insert into " + shape.display);
-        }
-    }
-
-    private List<Object> existingTargets(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
-        List<Object> existing = new ArrayList<>();
-        for (List<Object> chunk : chunks(targets, d.maxParameters() - 1)) {
-            String sql = "select " + d.quote(shape.key.get(1)) + " from " + shape.quotedName + " where " + d.quote(shape.key.get(0))
-                    + " = ? and " + d.quote(shape.key.get(1)) + " in (?" + ", ?".repeat(chunk.size() - 1) + ")";
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                List<Object> params = new ArrayList<>(chunk.size() + 1);
-                params.add(owner);
-                params.addAll(chunk);
-                bind(ps, params.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        existing.add(normalize(rs.getObject(1)));
-                    }
-                }
-            } catch (SQLException e) {
-                throw translate(e, "read " + shape.display);
-            }
-        }
-        return existing;
-    }
-
-    private static void requireSides(LinkTable table, Object owner, Collection<?> targets) {
-        if (owner == null) {
-            throw new IllegalArgumentException("The owner of a link in " + table.name() + " must not be null");
-        }
-        for (Object target : targets) {
-            if (target == null) {
-                throw new IllegalArgumentException("A target of a link in " + table.name() + " is null; NULLs never conflict, so links to it would pile up");
-            }
-        }
-    }
-
-    /** Numbers by value, anything else by its text: one total order that every caller agrees on. */
-    private static final Comparator<Object> LOCK_ORDER = (a, b) -> {
-        Object x = normalize(a);
-        Object y = normalize(b);
-        if (x instanceof BigDecimal m && y instanceof BigDecimal n) {
-            return m.compareTo(n);
-        }
-        return x.toString().compareTo(y.toString());
-    };
-
-    /** Compares values the way the database would: 7 (Integer) and 7 (Long) are the same target. */
-    static Object normalize(Object value) {
-        if (value instanceof BoundValue bound) {
-            return normalize(bound.value());
-        }
-        if (value instanceof Number n) {
-            return new BigDecimal(n.toString()).stripTrailingZeros();
-        }
-        if (value instanceof byte[] bytes) {
-            return java.util.HexFormat.of().formatHex(bytes);
-        }
-        return value.toString();
-    }
-
-    private static <T> List<List<T>> chunks(List<T> items, int size) {
-        List<List<T>> chunks = new ArrayList<>();
-        for (int i = 0; i < items.size(); i += size) {
-            chunks.add(items.subList(i, Math.min(items.size(), i + size)));
-        }
-        return chunks;
-    }
-
-    // ---- shared plumbing ----------------------------------------------------------------------------
-
-    private Shape shape(Connection connection, Table table) throws SQLException {
+    /** The table as found in the catalog, looked up once and cached. */
+    Shape shape(Connection connection, Table table) throws SQLException {
         Shape shape = shapes.get(table);
         if (shape == null) {
             shape = Catalog.resolve(connection, dialect, vendor, table);
@@ -494,75 +198,19 @@ public final class Engine {
         return shape;
     }
 
-    private Savepoint savepointIfNeeded(Connection connection, Dialect d) throws SQLException {
-        return d.failedStatementAbortsTransaction() && !connection.getAutoCommit() ? connection.setSavepoint() : null;
-    }
-
-    private static void release(Connection connection, Savepoint savepoint) throws SQLException {
-        if (savepoint != null) {
-            connection.releaseSavepoint(savepoint);
-        }
-    }
-
-    private static void rollbackTo(Connection connection, Savepoint savepoint, SQLException cause) {
-        if (savepoint != null) {
-            try {
-                connection.rollback(savepoint);
-            } catch (SQLException e) {
-                cause.addSuppressed(e);
-            }
-        }
-    }
-
     private Row select(Connection connection, String sql, Object[] keyValues) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            bind(ps, keyValues);
+            Statements.bind(ps, keyValues);
             try (ResultSet rs = ps.executeQuery()) {
-                return readRow(rs);
+                return Statements.readRow(rs);
             }
         } catch (SQLException e) {
             throw translate(e, "read");
         }
     }
 
-    private static Row readRow(ResultSet rs) throws SQLException {
-        try (rs) {
-            if (!rs.next()) {
-                return null;
-            }
-            ResultSetMetaData meta = rs.getMetaData();
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                values.put(meta.getColumnLabel(i), rs.getObject(i));
-            }
-            return new Row(values);
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            bindOne(ps, i + 1, values[i]);
-        }
-    }
-
-    private static void bindPairs(PreparedStatement ps, Object owner, List<Object> targets) throws SQLException {
-        int i = 1;
-        for (Object target : targets) {
-            bindOne(ps, i++, owner);
-            bindOne(ps, i++, target);
-        }
-    }
-
-    private static void bindOne(PreparedStatement ps, int index, Object value) throws SQLException {
-        if (value instanceof BoundValue bound) {
-            bound.bindTo(ps, index);
-        } else {
-            ps.setObject(index, value);
-        }
-    }
-
     /** Turns a database error into the Idem exception that says what happened and what to do. */
-    IdemException translate(SQLException e, String doing) {
+    public IdemException translate(SQLException e, String doing) {
         Vendor v = vendor == null ? Vendor.OTHER : vendor;
         SqlErrors.Kind kind = SqlErrors.classify(e, v);
         String what = "Could not " + doing + " (" + (dialect == null ? "database" : dialect.name()) + ", SQLSTATE " + e.getSQLState()

@@ -1,0 +1,194 @@
+package dev.idem.internal;
+
+import dev.idem.LinkTable;
+import dev.idem.Linked;
+import dev.idem.spi.BoundValue;
+import dev.idem.spi.Dialect;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Idempotent many-to-many links: one row per pair, whoever adds it and however often, and every error
+ * but "the link exists" kept loud.
+ */
+public final class Links {
+
+    /** Numbers by value, anything else by its text: one total order that every caller agrees on. */
+    private static final Comparator<Object> LOCK_ORDER = (a, b) -> {
+        Object x = normalize(a);
+        Object y = normalize(b);
+        if (x instanceof BigDecimal m && y instanceof BigDecimal n) {
+            return m.compareTo(n);
+        }
+        return x.toString().compareTo(y.toString());
+    };
+
+    private final Engine engine;
+
+    public Links(Engine engine) {
+        this.engine = engine;
+    }
+
+    public boolean addLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
+        requireSides(table, owner, Collections.singletonList(target));
+        Dialect d = engine.dialect(connection);
+        return !link(connection, d, engine.shape(connection, table.asTable()), owner, List.of(target)).isEmpty();
+    }
+
+    public Linked addLinks(Connection connection, LinkTable table, Object owner, Collection<?> targets) throws SQLException {
+        requireSides(table, owner, targets);
+        Dialect d = engine.dialect(connection);
+        Map<Object, Object> wanted = new LinkedHashMap<>();
+        targets.forEach(t -> wanted.putIfAbsent(normalize(t), t));
+        // Every caller inserts in the same order, so concurrent multi-row inserts cannot deadlock each other.
+        List<Object> lockOrder = new ArrayList<>(wanted.values());
+        lockOrder.sort(LOCK_ORDER);
+        Set<Object> linked = link(connection, d, engine.shape(connection, table.asTable()), owner, lockOrder);
+        List<Object> added = new ArrayList<>();
+        List<Object> existing = new ArrayList<>();
+        wanted.forEach((value, target) -> (linked.contains(value) ? added : existing).add(target));
+        return new Linked(added, existing);
+    }
+
+    public boolean removeLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
+        requireSides(table, owner, Collections.singletonList(target));
+        Dialect d = engine.dialect(connection);
+        Shape shape = engine.shape(connection, table.asTable());
+        String sql = "delete from " + shape.quotedName + " where " + d.quote(shape.key.get(0)) + " = ? and " + d.quote(shape.key.get(1)) + " = ?";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            Statements.bind(ps, owner, target);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw engine.translate(e, "delete from " + shape.display);
+        }
+    }
+
+    /**
+     * Links {@code owner} to each of {@code targets} (distinct), returning the {@linkplain #normalize
+     * normalized} targets this call linked. Where the insert returns what it inserted, one statement per
+     * chunk; otherwise a read of the existing links, then one insert of the rest. A pair linked
+     * concurrently in between fails that insert as a whole, and the pairs are then linked one by one.
+     */
+    private Set<Object> link(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
+        Set<Object> added = new HashSet<>();
+        List<Object> missing = targets;
+        if (!d.returnsInsertedLinks() && targets.size() > 1) {
+            List<Object> existing = existingTargets(connection, d, shape, owner, targets);
+            missing = new ArrayList<>(targets);
+            missing.removeIf(t -> existing.contains(normalize(t)));
+        }
+        for (List<Object> chunk : chunks(missing, d.maxParameters() / 2)) {
+            Set<Object> inserted = insertLinks(connection, d, shape, owner, chunk);
+            if (inserted != null) {
+                added.addAll(inserted);
+            } else if (chunk.size() > 1) {
+                for (Object target : chunk) {
+                    Set<Object> one = insertLinks(connection, d, shape, owner, List.of(target));
+                    if (one != null) {
+                        added.addAll(one);
+                    }
+                }
+            }
+        }
+        return added;
+    }
+
+    /**
+     * Runs the dialect's link insert: returns the normalized targets it inserted (all of them, for a
+     * dialect that does not return rows), or {@code null} when a unique violation on the link's key stopped it.
+     */
+    private Set<Object> insertLinks(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
+        Savepoint savepoint = d.skipsKeyConflicts() ? null : Statements.savepointIfNeeded(connection, d);
+        try (PreparedStatement ps = connection.prepareStatement(shape.links(targets.size()))) {
+            Statements.bindPairs(ps, owner, targets);
+            Set<Object> inserted = new HashSet<>();
+            if (!d.returnsInsertedLinks()) {
+                ps.executeUpdate();
+                targets.forEach(t -> inserted.add(normalize(t)));
+            } else if (ps.execute()) {
+                try (ResultSet rs = ps.getResultSet()) {
+                    while (rs.next()) {
+                        inserted.add(normalize(rs.getObject(1)));
+                    }
+                }
+            }
+            Statements.release(connection, savepoint);
+            return inserted;
+        } catch (SQLException e) {
+            Statements.rollbackTo(connection, savepoint, e);
+            if (engine.conflict(e, d, shape) != Engine.Conflict.NONE) {
+                return null;
+            }
+            throw engine.translate(e, "insert into " + shape.display);
+        }
+    }
+
+    private List<Object> existingTargets(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
+        List<Object> existing = new ArrayList<>();
+        for (List<Object> chunk : chunks(targets, d.maxParameters() - 1)) {
+            String sql = "select " + d.quote(shape.key.get(1)) + " from " + shape.quotedName + " where " + d.quote(shape.key.get(0))
+                    + " = ? and " + d.quote(shape.key.get(1)) + " in (?" + ", ?".repeat(chunk.size() - 1) + ")";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                List<Object> params = new ArrayList<>(chunk.size() + 1);
+                params.add(owner);
+                params.addAll(chunk);
+                Statements.bind(ps, params.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        existing.add(normalize(rs.getObject(1)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw engine.translate(e, "read " + shape.display);
+            }
+        }
+        return existing;
+    }
+
+    private static void requireSides(LinkTable table, Object owner, Collection<?> targets) {
+        if (owner == null) {
+            throw new IllegalArgumentException("The owner of a link in " + table.name() + " must not be null");
+        }
+        for (Object target : targets) {
+            if (target == null) {
+                throw new IllegalArgumentException("A target of a link in " + table.name() + " is null; NULLs never conflict, so links to it would pile up");
+            }
+        }
+    }
+
+    /** Compares values the way the database would: 7 (Integer) and 7 (Long) are the same target. */
+    static Object normalize(Object value) {
+        if (value instanceof BoundValue bound) {
+            return normalize(bound.value());
+        }
+        if (value instanceof Number n) {
+            return new BigDecimal(n.toString()).stripTrailingZeros();
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        return value.toString();
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += size) {
+            chunks.add(items.subList(i, Math.min(items.size(), i + size)));
+        }
+        return chunks;
+    }
+}
