@@ -39,22 +39,31 @@ public final class Idem implements Operations {
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
         this.engine = new Engine(dialect);
         this.links = new Links(engine);
-        this.transactions = new Transactions(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(retryPolicy, "retryPolicy"), engine);
+        this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), engine);
     }
 
     /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
     public static Idem create(DataSource dataSource) {
-        return new Idem(dataSource, null, RetryPolicy.defaults());
+        return new Idem(Objects.requireNonNull(dataSource, "dataSource"), null, RetryPolicy.defaults());
+    }
+
+    /**
+     * Idem with no data source, for a framework that owns the connections (an ORM session, a template):
+     * only {@link #on(Connection)} works; the operations on Idem itself and {@code inTransaction} throw
+     * {@link IllegalStateException}. The dialect is detected from the first connection handed in.
+     */
+    public static Idem forConnections() {
+        return new Idem(null, null, RetryPolicy.defaults());
     }
 
     /** Idem on {@code dataSource} with its own retry policy for the operations it runs in transactions of its own. */
     public static Idem create(DataSource dataSource, RetryPolicy retryPolicy) {
-        return new Idem(dataSource, null, retryPolicy);
+        return new Idem(Objects.requireNonNull(dataSource, "dataSource"), null, retryPolicy);
     }
 
     /** Idem on {@code dataSource} with an explicit dialect, for a database Idem does not know. */
     public static Idem create(DataSource dataSource, Dialect dialect) {
-        return new Idem(dataSource, Objects.requireNonNull(dialect, "dialect"), RetryPolicy.defaults());
+        return new Idem(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(dialect, "dialect"), RetryPolicy.defaults());
     }
 
     /** The operations inside the caller's transaction on {@code connection}, which Idem never commits or rolls back. */

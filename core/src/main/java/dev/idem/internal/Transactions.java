@@ -26,6 +26,14 @@ public final class Transactions {
         this.engine = engine;
     }
 
+    private Connection ownConnection() throws SQLException {
+        if (dataSource == null) {
+            throw new IllegalStateException("This Idem was made for the caller's connections (Idem.forConnections()) and has no DataSource:"
+                    + " run the operation through idem.on(connection), or make it with Idem.create(dataSource)");
+        }
+        return dataSource.getConnection();
+    }
+
     /** A unit of Idem's own work on one connection. */
     public interface Operation<T> {
         T run(Connection connection) throws SQLException;
@@ -37,7 +45,7 @@ public final class Transactions {
      */
     public <T> T withOwnConnection(Operation<T> operation) {
         return retrying(retryPolicy, () -> {
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = ownConnection()) {
                 boolean restore = !connection.getAutoCommit();
                 if (restore) {
                     connection.setAutoCommit(true);
@@ -71,7 +79,7 @@ public final class Transactions {
     /** Runs {@code work} in a transaction of its own, from the start again after a transient failure. */
     public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
         return retrying(policy, () -> {
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = ownConnection()) {
                 engine.dialect(connection);
                 boolean autoCommit = connection.getAutoCommit();
                 try {

@@ -3,15 +3,12 @@ package dev.idem.hibernate;
 import dev.idem.Idem;
 import dev.idem.SchemaMismatchException;
 import dev.idem.Table;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.persister.entity.EntityPersister;
 
@@ -24,7 +21,7 @@ final class Mappings {
 
     private static final Map<SessionFactoryImplementor, Mappings> BY_FACTORY = new ConcurrentHashMap<>();
 
-    private final Idem idem = Idem.create(new CallerConnectionsOnly());
+    private final Idem idem = Idem.forConnections();
     private final Map<List<Object>, EntityShape> entities = new ConcurrentHashMap<>();
     private final Map<String, LinkShape> links = new ConcurrentHashMap<>();
     private final Set<Table> checked = ConcurrentHashMap.newKeySet();
@@ -65,61 +62,5 @@ final class Mappings {
                     + ": " + e.getMessage(), e);
         }
         checked.add(shape.table);
-    }
-
-    /**
-     * The core's data source, never asked for a connection: every operation here runs through
-     * {@link Idem#on(Connection)} on the session's own connection, in the session's transaction.
-     */
-    private static final class CallerConnectionsOnly implements DataSource {
-
-        private static UnsupportedOperationException refuse() {
-            return new UnsupportedOperationException("Idem for Hibernate works only on the session's own connection");
-        }
-
-        @Override
-        public Connection getConnection() {
-            throw refuse();
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) {
-            throw refuse();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-            throw refuse();
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            throw refuse();
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getLogger("dev.idem.hibernate");
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            throw refuse();
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.idem.core;
 import static dev.idem.core.Schemas.TAG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idem.Got;
@@ -51,6 +52,17 @@ class GetOrCreateTest {
             c.rollback();
         }
         assertTrue(idem.getOrCreate(TAG, Values.of("title", "draft")).created(), "the rolled-back row must be gone");
+    }
+
+    @DatabaseTest
+    void idemForConnectionsWorksOnlyOnTheConnectionsItIsHanded(TestDatabase db) throws Exception {
+        Schemas.tags(db);
+        Idem idem = Idem.forConnections();
+        try (Connection c = db.connect()) {
+            assertTrue(idem.on(c).getOrCreate(TAG, Values.of("title", "mine")).created());
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> idem.getOrCreate(TAG, Values.of("title", "mine")));
+        assertTrue(e.getMessage().contains("on(connection)"), e::getMessage);
     }
 
     @DatabaseTest
