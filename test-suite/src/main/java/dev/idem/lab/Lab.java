@@ -75,7 +75,8 @@ final class Lab {
         return cells;
     }
 
-    private static String problem(Engine engine) {
+    /** Why {@code engine} cannot run here, or null when it can. */
+    static String problem(Engine engine) {
         if (!engine.isServer()) {
             return null;
         }

@@ -43,6 +43,8 @@ record LabOptions(List<Engine> databases, List<String> scenarios, List<String> s
               --html FILE         write a self-contained HTML report with a chart per scenario
               --check             exit with status 1 when a race-free strategy showed a duplicate or an error
               --help              this text
+
+            race-lab --benchmark measures Idem's speed against the raw statements; race-lab --benchmark --help.
             """;
 
     static LabOptions parse(String... args) {

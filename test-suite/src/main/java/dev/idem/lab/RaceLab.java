@@ -5,12 +5,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The race lab's command line: races each scenario from the users' threads on real databases, naive
  * code next to Idem, and prints a table (or writes JSON and HTML). Run {@code ./race-lab --help}.
  * SQLite and H2 always run; PostgreSQL, MariaDB and MySQL run when
- * {@link dev.idem.testing.Servers} finds them.
+ * {@link dev.idem.testing.Servers} finds them. {@code --benchmark} measures Idem's speed against the raw
+ * statements instead ({@link BenchmarkCommand}).
  */
 public final class RaceLab {
 
@@ -23,6 +25,9 @@ public final class RaceLab {
 
     /** Runs the lab as the command line would, and returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Arrays.asList(args).contains("--benchmark")) {
+            return benchmark(args, out, err);
+        }
         LabOptions options;
         try {
             options = LabOptions.parse(args);
@@ -58,6 +63,22 @@ public final class RaceLab {
             return 2;
         }
         return options.check() && !report.broken().isEmpty() ? 1 : 0;
+    }
+
+    private static int benchmark(String[] args, PrintStream out, PrintStream err) {
+        BenchmarkCommand command;
+        try {
+            command = BenchmarkCommand.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("race-lab: " + e.getMessage());
+            err.print(BenchmarkCommand.USAGE);
+            return 2;
+        }
+        if (!command.help()) {
+            quietLibraries();
+            findDatabasesScript();
+        }
+        return command.run(out, err);
     }
 
     private static void write(Path file, String content) throws IOException {

@@ -1,0 +1,164 @@
+package dev.idem.lab;
+
+import dev.idem.testing.Engine;
+import dev.idem.testing.Servers;
+import dev.idem.testing.TestDatabase;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * {@code race-lab --benchmark}: runs the {@link Benchmark} on each database, each on a fresh
+ * {@link TestDatabase}, and prints the table or writes the JSON document.
+ *
+ * @param json where to write the JSON document; {@code -} for standard output; null for none
+ */
+record BenchmarkCommand(List<Engine> databases, Benchmark.Settings settings, Path json, boolean help) {
+
+    static final String USAGE = """
+            Usage: race-lab --benchmark [options]
+
+            Measures Idem's calls per second next to the raw JDBC statement each call stands for (its floor),
+            on each database, in the same run, and reports the ratio: idem-hit against a prepared select by
+            key, idem-miss against a prepared insert, addLink and addLinks against raw inserts of the pairs.
+            A default run takes about a minute per database; the machine should be otherwise idle.
+
+              --databases LIST    sqlite,h2,postgresql,mariadb,mysql (default: all; IDEM_DATABASES also narrows)
+              --workers LIST      concurrent callers, one run per number (default 1,4)
+              --seconds S         time measured per operation (default 2; decimals allowed)
+              --warmup S          untimed calls per operation before measuring (default 0.5)
+              --json [FILE]       write the JSON document to FILE, or to standard output instead of the table
+              --help              this text
+            """;
+
+    static BenchmarkCommand parse(String... args) {
+        List<Engine> databases = List.of();
+        List<Integer> workers = List.of(1, 4);
+        Duration measure = Duration.ofSeconds(2);
+        Duration warmUp = Duration.ofMillis(500);
+        Path json = null;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+            switch (name) {
+                case "--benchmark" -> { }
+                case "--help", "-h" -> help = true;
+                case "--json" -> {
+                    if (inline != null) {
+                        json = Path.of(inline);
+                    } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        json = Path.of(args[++i]);
+                    } else {
+                        json = Path.of("-");
+                    }
+                }
+                default -> {
+                    String value = inline != null ? inline : i + 1 < args.length ? args[++i] : null;
+                    if (value == null) {
+                        throw new IllegalArgumentException(name + " needs a value");
+                    }
+                    switch (name) {
+                        case "--databases" -> databases = list(value).stream().map(Engine::fromId).toList();
+                        case "--workers" -> workers = list(value).stream().map(BenchmarkCommand::workers).distinct().toList();
+                        case "--seconds" -> measure = seconds(name, value, 0.01);
+                        case "--warmup" -> warmUp = seconds(name, value, 0);
+                        default -> throw new IllegalArgumentException("Unknown option '" + arg + "' (with --benchmark)");
+                    }
+                }
+            }
+        }
+        if (workers.isEmpty()) {
+            throw new IllegalArgumentException("--workers needs at least one number");
+        }
+        return new BenchmarkCommand(databases, new Benchmark.Settings(workers, measure, warmUp), json, help);
+    }
+
+    /** Runs the benchmark as the command line would, and returns the exit status. */
+    int run(PrintStream out, PrintStream err) {
+        if (help) {
+            out.print(USAGE);
+            return 0;
+        }
+        BenchmarkReport report = measure(msg -> err.println("race-lab: benchmark " + msg));
+        boolean jsonToStdout = json != null && json.toString().equals("-");
+        out.print(jsonToStdout ? report.json() : report.text());
+        if (json != null && !jsonToStdout) {
+            try {
+                Path parent = json.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(json, report.json(), StandardCharsets.UTF_8);
+                err.println("race-lab: wrote " + json);
+            } catch (IOException e) {
+                err.println("race-lab: " + e.getMessage());
+                return 2;
+            }
+        }
+        return report.rows().stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+    }
+
+    /** Every wanted database that can be had, each on a fresh database; one that fails is reported, not dropped. */
+    BenchmarkReport measure(Consumer<String> progress) {
+        Instant startedAt = Instant.now();
+        List<Engine> engines = LabOptions.ORDER.stream()
+                .filter(e -> databases.isEmpty() ? Servers.selected().contains(e) : databases.contains(e)).toList();
+        List<Report.DatabaseStatus> statuses = new ArrayList<>();
+        List<BenchmarkReport.Row> rows = new ArrayList<>();
+        for (Engine engine : engines) {
+            String problem = Lab.problem(engine);
+            if (problem == null) {
+                try (TestDatabase db = new TestDatabase(engine)) {
+                    List<BenchmarkReport.Row> measured = Benchmark.run(db, settings, progress);
+                    rows.addAll(measured);
+                    statuses.add(new Report.DatabaseStatus(engine.id(), true, measured.get(0).version(), null));
+                    continue;
+                } catch (Exception e) {
+                    problem = "the benchmark could not complete: " + e;
+                }
+            }
+            progress.accept("skipping " + engine.id() + ": " + problem);
+            statuses.add(new Report.DatabaseStatus(engine.id(), false, null, problem));
+        }
+        return new BenchmarkReport(startedAt, settings, statuses, rows);
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static int workers(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1 || n > 64) {
+                throw new IllegalArgumentException("--workers must be between 1 and 64, got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--workers needs whole numbers, got '" + value + "'", e);
+        }
+    }
+
+    private static Duration seconds(String option, String value, double min) {
+        try {
+            double s = Double.parseDouble(value.trim());
+            if (!(s >= min && s <= 3600)) {
+                throw new IllegalArgumentException(option + " must be between " + min + " and 3600, got " + value);
+            }
+            return Duration.ofMillis(Math.round(s * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number of seconds, got '" + value + "'", e);
+        }
+    }
+}
