@@ -48,17 +48,14 @@ final class InnoDbDialect implements Dialect {
     }
 
     /**
-     * On MariaDB, one statement that skips the existing pairs and returns the new ones. The pairs come as
-     * a UNION ALL of SELECTs: MariaDB cannot name the columns of a VALUES list in a derived table.
+     * Links are plain inserts, on MariaDB too. An insert that skips existing pairs by itself
+     * ({@code INSERT ... SELECT ... WHERE NOT EXISTS}) takes shared gap locks under REPEATABLE READ, and two
+     * callers adding the same new pair then deadlock on each other's gap; a plain INSERT waits for the first
+     * caller's row and fails with 1062 instead.
      */
     @Override
-    public String insertLinks(String table, String owner, String target, int pairs) {
-        if (!returning) {
-            return Dialect.super.insertLinks(table, owner, target, pairs);
-        }
-        return "insert into " + table + " (" + owner + ", " + target + ") select v.o, v.t from (select ? as o, ? as t"
-                + " union all select ?, ?".repeat(pairs - 1) + ") v where not exists (select 1 from " + table + " x where x." + owner
-                + " = v.o and x." + target + " = v.t) returning " + target;
+    public boolean returnsInsertedLinks() {
+        return false;
     }
 
     @Override
