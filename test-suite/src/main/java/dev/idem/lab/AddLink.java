@@ -29,7 +29,7 @@ final class AddLink implements Scenario {
 
     @Override
     public List<Strategy> strategies() {
-        return List.of(new NaiveAddLink(), new LockParentAddLink(), new IdemAddLink());
+        return List.of(new NaiveAddLink(), new LockParentAddLink(), new IdemAddLink(), new IdemHibernateAddLink());
     }
 
     @Override

@@ -29,7 +29,7 @@ final class GetOrCreate implements Scenario {
 
     @Override
     public List<Strategy> strategies() {
-        return List.of(new NaiveGetOrCreate(false), new NaiveGetOrCreate(true), new CatchReselect(), new IdemGetOrCreate());
+        return List.of(new NaiveGetOrCreate(false), new NaiveGetOrCreate(true), new CatchReselect(), new IdemGetOrCreate(), new IdemHibernateGetOrCreate());
     }
 
     @Override
