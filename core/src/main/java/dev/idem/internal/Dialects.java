@@ -3,15 +3,13 @@ package dev.idem.internal;
 import dev.idem.spi.Dialect;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Picks the dialect for a database from its metadata, once per {@link dev.idem.Idem}. */
 public final class Dialects {
 
-    /**
-     * MySQL's and MariaDB's locking read. {@code LOCK IN SHARE MODE} rather than {@code FOR SHARE}: MariaDB
-     * has no {@code FOR SHARE}, and MySQL 8 still takes the older form.
-     */
-    static final String LOCK_IN_SHARE_MODE = " lock in share mode";
+    private static final Pattern MARIADB_VERSION = Pattern.compile("^(?:5\\.5\\.5-)?(\\d+)\\.(\\d+)");
 
     private Dialects() {
     }
@@ -19,8 +17,9 @@ public final class Dialects {
     public static Dialect detect(DatabaseMetaData meta) throws SQLException {
         return switch (Vendor.of(meta)) {
             case POSTGRESQL -> OnConflictDialect.postgresql();
-            case MARIADB -> new MariaDbDialect();
-            case MYSQL -> new MysqlDialect();
+            // RETURNING arrived in MariaDB 10.5.
+            case MARIADB -> mariaDbAtLeast(meta.getDatabaseProductVersion(), 10, 5) ? InnoDbDialect.mariadb() : InnoDbDialect.mysql();
+            case MYSQL -> InnoDbDialect.mysql();
             // ON CONFLICT arrived in SQLite 3.24 and RETURNING in 3.35.
             case SQLITE -> atLeast(meta, 3, 35) ? OnConflictDialect.sqlite() : new GenericDialect("sqlite (before 3.35)");
             case H2 -> new H2Dialect();
@@ -28,13 +27,21 @@ public final class Dialects {
         };
     }
 
+    /**
+     * MariaDB before 11 announces itself as {@code 5.5.5-10.11.6-MariaDB} for old MySQL clients, and
+     * Connector/J then reports major version 5: the real version follows the prefix.
+     */
+    static boolean mariaDbAtLeast(String version, int major, int minor) {
+        Matcher m = MARIADB_VERSION.matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int actualMajor = Integer.parseInt(m.group(1));
+        return actualMajor > major || actualMajor == major && Integer.parseInt(m.group(2)) >= minor;
+    }
+
     private static boolean atLeast(DatabaseMetaData meta, int major, int minor) throws SQLException {
         return meta.getDatabaseMajorVersion() > major
                 || meta.getDatabaseMajorVersion() == major && meta.getDatabaseMinorVersion() >= minor;
-    }
-
-    /** MySQL's and MariaDB's identifier quotes, the closing backtick doubled inside. */
-    static String backticks(String identifier) {
-        return '`' + identifier.replace("`", "``") + '`';
     }
 }

@@ -27,6 +27,7 @@ final class Shape {
     private final Dialect dialect;
     private final Map<List<String>, String> inserts = new ConcurrentHashMap<>();
     private final Map<Integer, String> links = new ConcurrentHashMap<>();
+    private final Map<String, String> storedNames = new ConcurrentHashMap<>();
 
     Shape(Dialect dialect, String display, String quotedName, List<String> columns, List<String> key, Set<String> keyIndexes,
           String generatedKey) {
@@ -47,11 +48,15 @@ final class Shape {
 
     /** The stored name of a column given by a caller: exact match first, then ignoring case. */
     String column(String requested) {
-        String match = Catalog.pick(requested, columns);
-        if (match == null) {
-            throw new SchemaMismatchException("Table " + display + " has no column '" + requested + "'; its columns are " + columns);
+        String stored = storedNames.get(requested);
+        if (stored == null) {
+            stored = Catalog.pick(requested, columns);
+            if (stored == null) {
+                throw new SchemaMismatchException("Table " + display + " has no column '" + requested + "'; its columns are " + columns);
+            }
+            storedNames.put(requested, stored);
         }
-        return match;
+        return stored;
     }
 
     /** The insert of exactly these stored column names, in this order. */

@@ -29,7 +29,7 @@ final class AddLink implements Scenario {
 
     @Override
     public List<Strategy> strategies() {
-        return List.of(new NaiveAddLink(), new LockParentAddLink(), new IdemAddLink());
+        return List.of(new NaiveAddLink(), new LockParentAddLink(), new IdemAddLink(), new IdemHibernateAddLink());
     }
 
     @Override
@@ -67,16 +67,7 @@ final class AddLink implements Scenario {
                 rows.put(rs.getLong(1), rs.getLong(3));
             }
         }
-        long duplicates = 0;
-        long duplicateKeys = 0;
-        long missing = 0;
-        for (int round = 0; round < rounds; round++) {
-            long n = rows.getOrDefault(id(round), 0L);
-            missing += n == 0 ? 1 : 0;
-            duplicateKeys += n > 1 ? 1 : 0;
-            duplicates += Math.max(0, n - 1);
-        }
-        return new Tally(duplicates, duplicateKeys, missing);
+        return Tally.of(rows, rounds, AddLink::id);
     }
 
     /** The id of the image, and of the tag, that every worker of {@code round} links. */

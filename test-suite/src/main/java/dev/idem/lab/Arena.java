@@ -8,13 +8,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
 
 /**
  * Where the workers of one race meet: the database, the pool they borrow connections from (one per
  * attempt, as web requests do), the transaction mode, an {@link Idem} on the same pool, and the think
  * time that a strategy may spend between its read and its write.
  */
-final class Arena {
+final class Arena implements AutoCloseable {
 
     /** Work on one connection. */
     interface SqlWork<T> {
@@ -26,6 +29,7 @@ final class Arena {
     private final DataSource pool;
     private final Idem idem;
     private final Duration think;
+    private SessionFactory hibernate;
 
     Arena(Engine engine, Isolation isolation, DataSource pool, Duration think) {
         this.engine = engine;
@@ -49,6 +53,36 @@ final class Arena {
 
     Idem idem() {
         return idem;
+    }
+
+    /**
+     * A Hibernate session factory on the arena's pool mapping {@code entities} onto the scenario's tables
+     * (which the lab created), built on first use. Each scenario asks for its own entities.
+     */
+    synchronized SessionFactory hibernate(Class<?>... entities) {
+        if (hibernate == null) {
+            Configuration configuration = new Configuration();
+            for (Class<?> entity : entities) {
+                configuration.addAnnotatedClass(entity);
+            }
+            configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, pool);
+            configuration.setProperty(AvailableSettings.HBM2DDL_AUTO, "none");
+            if (engine == Engine.SQLITE) {
+                configuration.setProperty(AvailableSettings.DIALECT, "org.hibernate.community.dialect.SQLiteDialect");
+            } else if (engine == Engine.MARIADB) {
+                // Reached through MySQL Connector/J, MariaDB says it is MySQL; MySQL's dialect writes "for share", which MariaDB lacks.
+                configuration.setProperty(AvailableSettings.DIALECT, "org.hibernate.dialect.MariaDBDialect");
+            }
+            hibernate = configuration.buildSessionFactory();
+        }
+        return hibernate;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (hibernate != null) {
+            hibernate.close();
+        }
     }
 
     /** The error classifier's view of this database. */

@@ -29,7 +29,7 @@ final class GetOrCreate implements Scenario {
 
     @Override
     public List<Strategy> strategies() {
-        return List.of(new NaiveGetOrCreate(false), new NaiveGetOrCreate(true), new CatchReselect(), new IdemGetOrCreate());
+        return List.of(new NaiveGetOrCreate(false), new NaiveGetOrCreate(true), new CatchReselect(), new IdemGetOrCreate(), new IdemHibernateGetOrCreate());
     }
 
     @Override
@@ -52,16 +52,7 @@ final class GetOrCreate implements Scenario {
                 rows.put(rs.getString(1), rs.getLong(2));
             }
         }
-        long duplicates = 0;
-        long duplicateKeys = 0;
-        long missing = 0;
-        for (int round = 0; round < rounds; round++) {
-            long n = rows.getOrDefault(title(round), 0L);
-            missing += n == 0 ? 1 : 0;
-            duplicateKeys += n > 1 ? 1 : 0;
-            duplicates += Math.max(0, n - 1);
-        }
-        return new Tally(duplicates, duplicateKeys, missing);
+        return Tally.of(rows, rounds, GetOrCreate::title);
     }
 
     /** The title every worker of {@code round} asks for. */

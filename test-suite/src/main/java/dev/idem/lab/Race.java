@@ -38,8 +38,9 @@ final class Race {
             Attempts attempts;
             try (HikariDataSource pool = pool(db, cell.isolation(), settings.workers())) {
                 warm(pool, settings.workers());
-                Arena arena = new Arena(cell.engine(), cell.isolation(), pool, settings.think());
-                attempts = race(arena, cell.strategy(), settings, progress);
+                try (Arena arena = new Arena(cell.engine(), cell.isolation(), pool, settings.think())) {
+                    attempts = race(arena, cell.strategy(), settings, progress);
+                }
             }
             try (Connection c = db.connect()) {
                 String version = c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();

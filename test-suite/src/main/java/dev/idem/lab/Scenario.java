@@ -4,6 +4,8 @@ import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * One race from the users' threads: the schema it runs on, the strategies that attempt it, and how to
@@ -27,5 +29,19 @@ interface Scenario {
 
     /** What the rows say after a race. */
     record Tally(long duplicates, long duplicateKeys, long missing) {
+
+        /** Counts, over the keys of rounds 0 to {@code rounds - 1}, the rows beyond one and the keys with none. */
+        static <K> Tally of(Map<K, Long> rowsPerKey, int rounds, IntFunction<K> keyOfRound) {
+            long duplicates = 0;
+            long duplicateKeys = 0;
+            long missing = 0;
+            for (int round = 0; round < rounds; round++) {
+                long n = rowsPerKey.getOrDefault(keyOfRound.apply(round), 0L);
+                missing += n == 0 ? 1 : 0;
+                duplicateKeys += n > 1 ? 1 : 0;
+                duplicates += Math.max(0, n - 1);
+            }
+            return new Tally(duplicates, duplicateKeys, missing);
+        }
     }
 }

@@ -47,6 +47,46 @@ class LinksTest {
         assertEquals(before, rowVersion(db), "the existing link row was written again");
     }
 
+    /**
+     * Eight sessions, each in its own transaction at the database's default level, add the same new link
+     * at once and commit: one adds it, the others find it, and none is failed by a deadlock. (An insert
+     * that skips existing pairs through {@code WHERE NOT EXISTS} deadlocks here on MySQL and MariaDB:
+     * both callers take a shared gap lock, then both wait to insert into the gap.)
+     */
+    @DatabaseTest({Engine.POSTGRESQL, Engine.MARIADB, Engine.MYSQL, Engine.H2})
+    void sessionsAddingTheSameNewLinkInTheirOwnTransactionsNeverDeadlock(TestDatabase db) throws Exception {
+        Schemas.imagesAndTags(db);
+        int rounds = 30;
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("insert into image (id, name) values (1, 'cat.png')");
+            for (int t = 1; t <= rounds; t++) {
+                s.execute("insert into tag (id, title) values (" + t + ", 't" + t + "')");
+            }
+        }
+        Idem idem = Idem.create(db.dataSource());
+        List<Connection> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Connection c = db.connect();
+            c.setAutoCommit(false);
+            sessions.add(c);
+        }
+        try (Collisions collisions = new Collisions(8)) {
+            collisions.<Boolean>rounds(rounds, round -> worker -> {
+                Connection c = sessions.get(worker);
+                boolean added = idem.on(c).addLink(IMAGE_TAGS, 1L, (long) round + 1);
+                c.commit();
+                return added;
+            }, (round, outcomes) -> {
+                StressTest.assertNoErrors(round, outcomes);
+                assertEquals(1, outcomes.stream().filter(Collisions.Outcome::value).count(), "round " + round);
+            });
+        } finally {
+            for (Connection c : sessions) {
+                c.close();
+            }
+        }
+    }
+
     /** On PostgreSQL the row version (xmin) shows any write; elsewhere the row itself. */
     private static String rowVersion(TestDatabase db) throws Exception {
         String sql = db.engine() == Engine.POSTGRESQL ? "select xmin::text || ctid::text from image_tags" : "select image_id || '-' || tag_id from image_tags";

@@ -1,0 +1,82 @@
+package dev.idem.internal;
+
+import dev.idem.spi.Dialect;
+import java.util.List;
+
+/**
+ * MySQL 8 and MariaDB, which share InnoDB's behaviour: a plain INSERT whose duplicate key raises 1062
+ * naming the index, then a re-read with {@code LOCK IN SHARE MODE}, because a plain SELECT under
+ * REPEATABLE READ reads the transaction's snapshot and misses a row committed after it (rows another
+ * transaction still holds are waited for by the INSERT itself). MariaDB returns the inserted row and
+ * links with {@code RETURNING}; MySQL, which has none, reads the row back, and reads which links exist
+ * before inserting the others. Never {@code INSERT IGNORE}, which also silences foreign-key, NOT NULL and
+ * truncation errors, nor {@code ON DUPLICATE KEY UPDATE}, which fires on any unique index and whose
+ * update counts (changed by Connector/J's CLIENT_FOUND_ROWS) cannot tell whether it inserted.
+ */
+final class InnoDbDialect implements Dialect {
+
+    private final String name;
+    private final boolean returning;
+
+    private InnoDbDialect(String name, boolean returning) {
+        this.name = name;
+        this.returning = returning;
+    }
+
+    static InnoDbDialect mysql() {
+        return new InnoDbDialect("mysql", false);
+    }
+
+    /** MariaDB 10.5 and later, which has {@code INSERT ... RETURNING}. */
+    static InnoDbDialect mariadb() {
+        return new InnoDbDialect("mariadb", true);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    @Override
+    public String insertRow(String table, List<String> columns, List<String> key) {
+        return Dialect.super.insertRow(table, columns, key) + (returning ? " returning *" : "");
+    }
+
+    /**
+     * Links are plain inserts, on MariaDB too. An insert that skips existing pairs by itself
+     * ({@code INSERT ... SELECT ... WHERE NOT EXISTS}) takes shared gap locks under REPEATABLE READ, and two
+     * callers adding the same new pair then deadlock on each other's gap; a plain INSERT waits for the first
+     * caller's row and fails with 1062 instead.
+     */
+    @Override
+    public boolean returnsInsertedLinks() {
+        return false;
+    }
+
+    @Override
+    public boolean returnsInsertedRows() {
+        return returning;
+    }
+
+    /** {@code LOCK IN SHARE MODE} rather than {@code FOR SHARE}: MariaDB has no {@code FOR SHARE}, and MySQL 8 still takes the older form. */
+    @Override
+    public String lockingReadSuffix() {
+        return " lock in share mode";
+    }
+
+    /** InnoDB rolls back only the failed statement (a deadlock, 1213, rolls back the whole transaction, and is retried as such). */
+    @Override
+    public boolean failedStatementAbortsTransaction() {
+        return false;
+    }
+
+    @Override
+    public int maxParameters() {
+        return 32_767;
+    }
+}

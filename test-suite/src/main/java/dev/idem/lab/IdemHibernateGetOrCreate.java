@@ -1,0 +1,41 @@
+package dev.idem.lab;
+
+import dev.idem.hibernate.GotEntity;
+import dev.idem.hibernate.IdemSession;
+import dev.idem.lab.model.LabTag;
+import dev.idem.testing.Engine;
+import java.util.List;
+import java.util.Map;
+
+/** {@code IdemSession.getOrCreate(LabTag.class, ...)} in a Hibernate transaction: the entity-level get-or-create. */
+final class IdemHibernateGetOrCreate implements Strategy {
+
+    @Override
+    public String id() {
+        return "idem-hibernate";
+    }
+
+    @Override
+    public String description() {
+        return "IdemSession.of(session).getOrCreate(Tag.class, {title}, tag -> tag.setColor(\"red\")) in a Hibernate transaction";
+    }
+
+    @Override
+    public boolean raceFree() {
+        return true;
+    }
+
+    @Override
+    public List<Isolation> isolations(Engine engine) {
+        return IdemHibernate.isolations(engine);
+    }
+
+    @Override
+    public Outcome attempt(Arena arena, int round) {
+        return IdemHibernate.inTransaction(arena.hibernate(LabTag.class), session -> {
+            GotEntity<LabTag> got = IdemSession.of(session).getOrCreate(LabTag.class, Map.of("title", GetOrCreate.title(round)),
+                    tag -> tag.setColor("red"));
+            return new Outcome(got.entity().getId(), got.created());
+        });
+    }
+}
