@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -41,47 +40,31 @@ record BenchmarkCommand(List<Engine> databases, Benchmark.Settings settings, Pat
             """;
 
     static BenchmarkCommand parse(String... args) {
-        List<Engine> databases = List.of();
-        List<Integer> workers = List.of(1, 4);
-        Duration measure = Duration.ofSeconds(2);
-        Duration warmUp = Duration.ofMillis(500);
-        Path json = null;
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+        var o = new Object() {
+            List<Engine> databases = List.of();
+            List<Integer> workers = List.of(1, 4);
+            Duration measure = Duration.ofSeconds(2);
+            Duration warmUp = Duration.ofMillis(500);
+            Path json;
+            boolean help;
+        };
+        CommandLine.walk(args, Set.of("--benchmark", "--help", "-h"), (name, value) -> {
             switch (name) {
                 case "--benchmark" -> { }
-                case "--help", "-h" -> help = true;
-                case "--json" -> {
-                    if (inline != null) {
-                        json = Path.of(inline);
-                    } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                        json = Path.of(args[++i]);
-                    } else {
-                        json = Path.of("-");
-                    }
-                }
-                default -> {
-                    String value = inline != null ? inline : i + 1 < args.length ? args[++i] : null;
-                    if (value == null) {
-                        throw new IllegalArgumentException(name + " needs a value");
-                    }
-                    switch (name) {
-                        case "--databases" -> databases = list(value).stream().map(Engine::fromId).toList();
-                        case "--workers" -> workers = list(value).stream().map(BenchmarkCommand::workers).distinct().toList();
-                        case "--seconds" -> measure = seconds(name, value, 0.01);
-                        case "--warmup" -> warmUp = seconds(name, value, 0);
-                        default -> throw new IllegalArgumentException("Unknown option '" + arg + "' (with --benchmark)");
-                    }
-                }
+                case "--help", "-h" -> o.help = true;
+                case "--json" -> o.json = Path.of(value);
+                case "--databases" -> o.databases = CommandLine.list(value).stream().map(Engine::fromId).toList();
+                case "--workers" -> o.workers = CommandLine.list(value).stream().map(BenchmarkCommand::workers).distinct().toList();
+                case "--seconds" -> o.measure = seconds(name, value, 0.01);
+                case "--warmup" -> o.warmUp = seconds(name, value, 0);
+                default -> throw new IllegalArgumentException("Unknown option '" + name + "' (with --benchmark)");
             }
-        }
+        });
+        List<Integer> workers = o.workers;
         if (workers.isEmpty()) {
             throw new IllegalArgumentException("--workers needs at least one number");
         }
-        return new BenchmarkCommand(databases, new Benchmark.Settings(workers, measure, warmUp), json, help);
+        return new BenchmarkCommand(o.databases, new Benchmark.Settings(workers, o.measure, o.warmUp), o.json, o.help);
     }
 
     /** Runs the benchmark as the command line would, and returns the exit status. */
@@ -132,10 +115,6 @@ record BenchmarkCommand(List<Engine> databases, Benchmark.Settings settings, Pat
             statuses.add(new Report.DatabaseStatus(engine.id(), false, null, problem));
         }
         return new BenchmarkReport(startedAt, settings, statuses, rows);
-    }
-
-    private static List<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
     }
 
     private static int workers(String value) {

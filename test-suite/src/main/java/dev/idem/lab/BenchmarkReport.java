@@ -84,16 +84,7 @@ record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, List<Repo
             }
         }
         json.end(']');
-        json.name("databases").array();
-        for (Report.DatabaseStatus status : databases) {
-            json.object()
-                    .field("database", status.database())
-                    .field("available", status.available())
-                    .field("version", status.version())
-                    .field("problem", status.problem())
-                    .end('}');
-        }
-        json.end(']');
+        JsonReport.databases(json, databases);
         json.name("results").array();
         for (Row r : rows) {
             json.object()

@@ -1,5 +1,7 @@
 package dev.idem.lab;
 
+import java.util.List;
+
 /**
  * Renders a {@link Report} as the lab's JSON document, version {@value #SCHEMA}. The fields are
  * documented in test-suite/RACE-LAB.md; add fields freely, never rename or remove one without a new version.
@@ -20,16 +22,7 @@ final class JsonReport {
                 .field("rounds", report.rounds())
                 .field("thinkMillis", report.thinkMillis())
                 .end('}');
-        json.name("databases").array();
-        for (Report.DatabaseStatus status : report.databases()) {
-            json.object()
-                    .field("database", status.database())
-                    .field("available", status.available())
-                    .field("version", status.version())
-                    .field("problem", status.problem())
-                    .end('}');
-        }
-        json.end(']');
+        databases(json, report.databases());
         json.name("results").array();
         for (Result r : report.results()) {
             result(json, r);
@@ -65,5 +58,19 @@ final class JsonReport {
                 .field("verdict", r.verdict())
                 .field("note", r.note())
                 .end('}');
+    }
+
+    /** The {@code databases} array both documents share: which databases ran, their versions, and why others did not. */
+    static void databases(Json json, List<Report.DatabaseStatus> databases) {
+        json.name("databases").array();
+        for (Report.DatabaseStatus status : databases) {
+            json.object()
+                    .field("database", status.database())
+                    .field("available", status.available())
+                    .field("version", status.version())
+                    .field("problem", status.problem())
+                    .end('}');
+        }
+        json.end(']');
     }
 }

@@ -4,9 +4,7 @@ import dev.idem.testing.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -33,7 +31,7 @@ record LabOptions(List<Engine> databases, List<String> scenarios, List<String> s
                                   A server database is taken from IDEM_<DB>_URL/_USER/_PASSWORD, a local server
                                   (test-suite/scripts/databases.sh) or Docker; one that cannot be found is skipped.
               --scenarios LIST    get-or-create,add-link (default: all)
-              --strategies LIST   naive,naive-unique,catch-reselect,lock-parent,idem (default: all)
+              --strategies LIST   naive,naive-unique,catch-reselect,lock-parent,idem,idem-hibernate (default: all)
               --isolation LIST    keep only runs in these modes: autocommit, read-committed, repeatable-read,
                                   serializable, deferred, immediate (SQLite), or transaction (any but autocommit)
               --workers N         concurrent callers per round (default 8, at most 64)
@@ -48,53 +46,36 @@ record LabOptions(List<Engine> databases, List<String> scenarios, List<String> s
             """;
 
     static LabOptions parse(String... args) {
-        List<Engine> databases = List.of();
-        List<String> scenarios = List.of();
-        List<String> strategies = List.of();
-        List<String> isolations = List.of();
-        int workers = DEFAULT_WORKERS;
-        int rounds = DEFAULT_ROUNDS;
-        Duration think = Duration.ZERO;
-        Path json = null;
-        Path html = null;
-        boolean check = false;
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+        var o = new Object() {
+            List<Engine> databases = List.of();
+            List<String> scenarios = List.of();
+            List<String> strategies = List.of();
+            List<String> isolations = List.of();
+            int workers = DEFAULT_WORKERS;
+            int rounds = DEFAULT_ROUNDS;
+            Duration think = Duration.ZERO;
+            Path json;
+            Path html;
+            boolean check;
+            boolean help;
+        };
+        CommandLine.walk(args, Set.of("--help", "-h", "--check"), (name, value) -> {
             switch (name) {
-                case "--help", "-h" -> help = true;
-                case "--check" -> check = true;
-                case "--json" -> {
-                    if (inline != null) {
-                        json = Path.of(inline);
-                    } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                        json = Path.of(args[++i]);
-                    } else {
-                        json = Path.of("-");
-                    }
-                }
-                default -> {
-                    String value = inline != null ? inline : i + 1 < args.length ? args[++i] : null;
-                    if (value == null) {
-                        throw new IllegalArgumentException(name + " needs a value");
-                    }
-                    switch (name) {
-                        case "--databases" -> databases = list(value).stream().map(Engine::fromId).toList();
-                        case "--scenarios" -> scenarios = known(list(value), Scenarios.ids(), "scenario");
-                        case "--strategies" -> strategies = known(list(value), Scenarios.strategyIds(), "strategy");
-                        case "--isolation" -> isolations = isolations(list(value));
-                        case "--workers" -> workers = number(name, value, 2, 64);
-                        case "--rounds" -> rounds = number(name, value, 1, 1_000_000);
-                        case "--think-ms" -> think = Duration.ofMillis(number(name, value, 0, 60_000));
-                        case "--html" -> html = Path.of(value);
-                        default -> throw new IllegalArgumentException("Unknown option '" + arg + "'");
-                    }
-                }
+                case "--help", "-h" -> o.help = true;
+                case "--check" -> o.check = true;
+                case "--json" -> o.json = Path.of(value);
+                case "--html" -> o.html = Path.of(value);
+                case "--databases" -> o.databases = CommandLine.list(value).stream().map(Engine::fromId).toList();
+                case "--scenarios" -> o.scenarios = known(CommandLine.list(value), Scenarios.ids(), "scenario");
+                case "--strategies" -> o.strategies = known(CommandLine.list(value), Scenarios.strategyIds(), "strategy");
+                case "--isolation" -> o.isolations = isolations(CommandLine.list(value));
+                case "--workers" -> o.workers = number(name, value, 2, 64);
+                case "--rounds" -> o.rounds = number(name, value, 1, 1_000_000);
+                case "--think-ms" -> o.think = Duration.ofMillis(number(name, value, 0, 60_000));
+                default -> throw new IllegalArgumentException("Unknown option '" + name + "'");
             }
-        }
-        return new LabOptions(databases, scenarios, strategies, isolations, workers, rounds, think, json, html, check, help);
+        });
+        return new LabOptions(o.databases, o.scenarios, o.strategies, o.isolations, o.workers, o.rounds, o.think, o.json, o.html, o.check, o.help);
     }
 
     /** The databases to run, in report order: those named, else those IDEM_DATABASES selects, else all. */
@@ -113,10 +94,6 @@ record LabOptions(List<Engine> databases, List<String> scenarios, List<String> s
     boolean wants(Isolation isolation) {
         return isolations.isEmpty() || isolations.contains(isolation.id())
                 || isolation.transactional() && isolations.contains("transaction");
-    }
-
-    private static List<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
     }
 
     private static List<String> known(List<String> given, List<String> known, String what) {
