@@ -40,6 +40,11 @@ final class Statements {
         }
     }
 
+    /**
+     * The first row of {@code rs}, or null. The result set is read to its end: SQLite commits an
+     * auto-commit {@code INSERT ... RETURNING} only when the statement has run to completion, and a commit
+     * that fails (SQLITE_BUSY while a reader holds the database) surfaces only then.
+     */
     static Row readRow(ResultSet rs) throws SQLException {
         try (rs) {
             if (!rs.next()) {
@@ -49,6 +54,9 @@ final class Statements {
             Map<String, Object> values = new LinkedHashMap<>();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
                 values.put(meta.getColumnLabel(i), rs.getObject(i));
+            }
+            while (rs.next()) {
+                // drain: see above
             }
             return new Row(values);
         }

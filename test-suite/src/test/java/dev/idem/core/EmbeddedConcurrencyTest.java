@@ -68,6 +68,34 @@ class EmbeddedConcurrencyTest {
         }
     }
 
+    /**
+     * SQLite in its default rollback-journal mode: a reader holds the database past the busy timeout, so
+     * the commit of Idem's auto-commit INSERT ... RETURNING fails and SQLite rolls the row back. That
+     * failure surfaces only when the statement is stepped to its end; Idem must not report a row it
+     * does not have.
+     */
+    @DatabaseTest(Engine.SQLITE)
+    void rolledBackSqliteInsertIsNeverReportedAsCreated(TestDatabase db) throws Exception {
+        Schemas.tags(db);
+        java.util.Properties rollbackJournal = db.properties();
+        rollbackJournal.setProperty("journal_mode", "DELETE");
+        rollbackJournal.setProperty("busy_timeout", "50");
+        try (Connection setup = java.sql.DriverManager.getConnection(db.url(), rollbackJournal)) {
+            Naive.count(setup, "select count(*) from tag");
+        }
+        Idem idem = Idem.create(db.dataSource());
+        try (Connection reader = java.sql.DriverManager.getConnection(db.url(), rollbackJournal);
+             Connection writer = java.sql.DriverManager.getConnection(db.url(), rollbackJournal)) {
+            reader.setAutoCommit(false);
+            Naive.count(reader, "select count(*) from tag"); // holds a SHARED lock until it ends
+            RetryTransactionException busy = assertThrows(RetryTransactionException.class,
+                    () -> idem.on(writer).getOrCreate(TAG, Values.of("title", "held")));
+            assertTrue(busy.getMessage().contains("SQLITE_BUSY"), busy::getMessage);
+            reader.rollback();
+            assertEquals(0, Naive.count(writer, "select count(*) from tag"));
+        }
+    }
+
     /** The same work through inTransaction, which begins IMMEDIATE: eight threads, no error, one row per key. */
     @DatabaseTest(Engine.SQLITE)
     void inTransactionBeginsImmediateSoReadThenWriteNeverFails(TestDatabase db) throws Exception {
