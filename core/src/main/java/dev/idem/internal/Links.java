@@ -1,5 +1,6 @@
 package dev.idem.internal;
 
+import dev.idem.IntegrityViolationException;
 import dev.idem.LinkTable;
 import dev.idem.Linked;
 import dev.idem.spi.BoundValue;
@@ -37,6 +38,9 @@ public final class Links {
         return x.toString().compareTo(y.toString());
     };
 
+    /** Insert, check, insert again: more than one round only when the pair vanishes in between. */
+    private static final int ROUNDS = 3;
+
     private final Engine engine;
 
     public Links(Engine engine) {
@@ -46,7 +50,7 @@ public final class Links {
     public boolean addLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
         requireSides(table, owner, Collections.singletonList(target));
         Dialect d = engine.dialect(connection);
-        return !link(connection, d, engine.shape(connection, table.asTable()), owner, List.of(target)).isEmpty();
+        return linkOne(connection, d, engine.shape(connection, table.asTable()), owner, target);
     }
 
     public Linked addLinks(Connection connection, LinkTable table, Object owner, Collection<?> targets) throws SQLException {
@@ -57,7 +61,13 @@ public final class Links {
         // Every caller inserts in the same order, so concurrent multi-row inserts cannot deadlock each other.
         List<Object> lockOrder = new ArrayList<>(wanted.values());
         lockOrder.sort(LOCK_ORDER);
-        Set<Object> linked = link(connection, d, engine.shape(connection, table.asTable()), owner, lockOrder);
+        Shape shape = engine.shape(connection, table.asTable());
+        boolean oneStatement = d.returnsInsertedLinks() && lockOrder.size() <= d.maxParameters() / 2;
+        // Several statements in auto-commit mode would each commit: a failure halfway would leave some links,
+        // and a retry would report them as existing. They run as one transaction of Idem's own instead.
+        Set<Object> linked = oneStatement || !connection.getAutoCommit()
+                ? link(connection, d, shape, owner, lockOrder)
+                : Statements.inOneTransaction(connection, engine.vendor(), () -> link(connection, d, shape, owner, lockOrder));
         List<Object> added = new ArrayList<>();
         List<Object> existing = new ArrayList<>();
         wanted.forEach((value, target) -> (linked.contains(value) ? added : existing).add(target));
@@ -92,14 +102,13 @@ public final class Links {
             missing.removeIf(t -> existing.contains(normalize(t)));
         }
         for (List<Object> chunk : chunks(missing, d.maxParameters() / 2)) {
-            Set<Object> inserted = insertLinks(connection, d, shape, owner, chunk);
-            if (inserted != null) {
-                added.addAll(inserted);
-            } else if (chunk.size() > 1) {
+            Insert insert = insertLinks(connection, d, shape, owner, chunk);
+            if (insert.inserted() != null) {
+                added.addAll(insert.inserted());
+            } else {
                 for (Object target : chunk) {
-                    Set<Object> one = insertLinks(connection, d, shape, owner, List.of(target));
-                    if (one != null) {
-                        added.addAll(one);
+                    if (linkOne(connection, d, shape, owner, target)) {
+                        added.add(normalize(target));
                     }
                 }
             }
@@ -108,11 +117,39 @@ public final class Links {
     }
 
     /**
-     * Runs the dialect's link insert: returns the normalized targets it inserted (all of them, for a
-     * dialect that does not return rows), or {@code null} when a unique violation on the link's key stopped it.
+     * Links one pair; true when this call inserted it. A unique violation that names the link's key
+     * proves the pair exists. An unnamed one may be another constraint's, and H2's "concurrent update"
+     * (90131) proves nothing: those are checked with a read, and the insert is tried again when the pair
+     * is not there.
      */
-    private Set<Object> insertLinks(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
-        Savepoint savepoint = d.skipsKeyConflicts() ? null : Statements.savepointIfNeeded(connection, d);
+    private boolean linkOne(Connection connection, Dialect d, Shape shape, Object owner, Object target) throws SQLException {
+        SQLException unproven = null;
+        for (int round = 1; round <= ROUNDS; round++) {
+            Insert insert = insertLinks(connection, d, shape, owner, List.of(target));
+            if (insert.inserted() != null) {
+                return !insert.inserted().isEmpty();
+            }
+            boolean proven = insert.conflict() == Engine.Conflict.ON_KEY
+                    && SqlErrors.classify(insert.error(), engine.vendor()) == SqlErrors.Kind.UNIQUE_VIOLATION;
+            if (proven || pairExists(connection, d, shape, owner, target)) {
+                return false;
+            }
+            unproven = insert.error();
+        }
+        if (SqlErrors.classify(unproven, engine.vendor()).isTransient()) {
+            throw engine.translate(unproven, "insert into " + shape.display);
+        }
+        throw new IntegrityViolationException("Linking " + owner + " to " + target + " in " + shape.display + " kept failing on a unique"
+                + " constraint, yet no such link exists: the conflict is on another unique constraint. " + unproven.getMessage(), null, unproven);
+    }
+
+    /** What one link insert did: the normalized targets it inserted, or (when null) the conflict that stopped it. */
+    private record Insert(Set<Object> inserted, Engine.Conflict conflict, SQLException error) {
+    }
+
+    /** Runs the dialect's link insert under a savepoint where a failure would abort the caller's transaction. */
+    private Insert insertLinks(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
+        Savepoint savepoint = Statements.savepointIfNeeded(connection, d);
         try (PreparedStatement ps = connection.prepareStatement(shape.links(targets.size()))) {
             Statements.bindPairs(ps, owner, targets);
             Set<Object> inserted = new HashSet<>();
@@ -127,13 +164,28 @@ public final class Links {
                 }
             }
             Statements.release(connection, savepoint);
-            return inserted;
+            return new Insert(inserted, null, null);
         } catch (SQLException e) {
             Statements.rollbackTo(connection, savepoint, e);
-            if (engine.conflict(e, d, shape) != Engine.Conflict.NONE) {
-                return null;
+            Engine.Conflict conflict = engine.conflict(e, d, shape);
+            if (conflict != Engine.Conflict.NONE) {
+                return new Insert(null, conflict, e);
             }
             throw engine.translate(e, "insert into " + shape.display);
+        }
+    }
+
+    /** Whether the pair is linked, read as current data (a locking read on MySQL and MariaDB). */
+    private boolean pairExists(Connection connection, Dialect d, Shape shape, Object owner, Object target) throws SQLException {
+        String sql = "select 1 from " + shape.quotedName + " where " + d.quote(shape.key.get(0)) + " = ? and " + d.quote(shape.key.get(1))
+                + " = ?" + d.lockingReadSuffix();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            Statements.bind(ps, owner, target);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw engine.translate(e, "read " + shape.display);
         }
     }
 
@@ -141,7 +193,8 @@ public final class Links {
         List<Object> existing = new ArrayList<>();
         for (List<Object> chunk : chunks(targets, d.maxParameters() - 1)) {
             String sql = "select " + d.quote(shape.key.get(1)) + " from " + shape.quotedName + " where " + d.quote(shape.key.get(0))
-                    + " = ? and " + d.quote(shape.key.get(1)) + " in (?" + ", ?".repeat(chunk.size() - 1) + ")";
+                    + " = ? and " + d.quote(shape.key.get(1)) + " in (?" + ", ?".repeat(chunk.size() - 1) + ")"
+                    + d.lockingReadSuffix(); // REPEATABLE READ's snapshot may still show a link another transaction removed
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 List<Object> params = new ArrayList<>(chunk.size() + 1);
                 params.add(owner);

@@ -83,7 +83,7 @@ public final class Transactions {
                 engine.dialect(connection);
                 boolean autoCommit = connection.getAutoCommit();
                 try {
-                    begin(connection);
+                    Statements.beginWriteTransaction(connection, engine.vendor());
                     T result = work.run(connection);
                     connection.commit();
                     return result;
@@ -95,18 +95,6 @@ public final class Transactions {
                 }
             }
         });
-    }
-
-    /** Begins a transaction; on SQLite a write transaction, IMMEDIATE, so that the busy timeout applies. */
-    private void begin(Connection connection) throws SQLException {
-        connection.setAutoCommit(false);
-        if (engine.vendor() == Vendor.SQLITE) {
-            // sqlite-jdbc has just issued a deferred BEGIN, which holds no lock yet: swap it for an IMMEDIATE one.
-            try (var s = connection.createStatement()) {
-                s.execute("commit");
-                s.execute("begin immediate");
-            }
-        }
     }
 
     private interface Attempt<T> {

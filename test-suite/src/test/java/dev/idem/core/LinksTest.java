@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idem.Idem;
 import dev.idem.IntegrityViolationException;
+import dev.idem.Linked;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
 import dev.idem.testing.JdbcSpy;
@@ -84,6 +85,89 @@ class LinksTest {
             for (Connection c : sessions) {
                 c.close();
             }
+        }
+    }
+
+    /** A refused link inside the caller's transaction leaves it usable (PostgreSQL would abort it): the caller goes on and commits. */
+    @DatabaseTest
+    void refusedLinkLeavesTheCallersTransactionUsable(TestDatabase db) throws Exception {
+        Schemas.imagesAndTags(db);
+        db.execute("insert into image (id, name) values (1, 'cat.png')", "insert into tag (id, title) values (7, 'cute')");
+        Idem idem = Idem.create(db.dataSource());
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            assertThrows(IntegrityViolationException.class, () -> idem.on(c).addLink(IMAGE_TAGS, 1L, 404L));
+            assertTrue(idem.on(c).addLink(IMAGE_TAGS, 1L, 7L));
+            c.commit();
+        }
+        try (Connection c = db.connect()) {
+            assertEquals(1, Naive.count(c, "select count(*) from image_tags"));
+        }
+    }
+
+    /** addLinks is all or nothing: a missing parent among the targets leaves none of them linked. */
+    @DatabaseTest
+    void addLinksWithOneMissingParentLinksNothing(TestDatabase db) throws Exception {
+        Schemas.imagesAndTags(db);
+        db.execute("insert into image (id, name) values (1, 'cat.png')", "insert into tag (id, title) values (7, 'cute')",
+                "insert into tag (id, title) values (8, 'small')", "insert into image_tags (image_id, tag_id) values (1, 8)");
+        Idem idem = Idem.create(db.dataSource());
+        assertThrows(IntegrityViolationException.class, () -> idem.addLinks(IMAGE_TAGS, 1L, List.of(7L, 8L, 404L)));
+        try (Connection c = db.connect()) {
+            assertEquals(1, Naive.count(c, "select count(*) from image_tags"));
+        }
+    }
+
+    /**
+     * 1. A begins at REPEATABLE READ and reads the links: (1, 7) is there.
+     * 2. B removes (1, 7) and commits.
+     * 3. A's addLinks(1, [7, 8]) must add both: the snapshot still shows (1, 7), the database does not.
+     */
+    @DatabaseTest({Engine.MARIADB, Engine.MYSQL, Engine.POSTGRESQL})
+    void addLinksSeesALinkRemovedAfterTheSnapshot(TestDatabase db) throws Exception {
+        Schemas.imagesAndTags(db);
+        db.execute("insert into image (id, name) values (1, 'cat.png')", "insert into tag (id, title) values (7, 'cute')",
+                "insert into tag (id, title) values (8, 'small')", "insert into image_tags (image_id, tag_id) values (1, 7)");
+        Idem idem = Idem.create(db.dataSource());
+        try (Session a = Session.open(db, db.engine() == Engine.POSTGRESQL ? Connection.TRANSACTION_READ_COMMITTED : Connection.TRANSACTION_REPEATABLE_READ)) {
+            a.begin();
+            a.execute("select count(*) from image_tags");
+            assertTrue(idem.removeLink(IMAGE_TAGS, 1L, 7L));
+
+            Linked linked = a.call(c -> idem.on(c).addLinks(IMAGE_TAGS, 1L, List.of(7L, 8L)));
+            a.commit();
+            assertEquals(List.of(7L, 8L), linked.added());
+        }
+        try (Connection c = db.connect()) {
+            assertEquals(2, Naive.count(c, "select count(*) from image_tags"));
+        }
+    }
+
+    /**
+     * 1. A deletes the link (1, 7), uncommitted.
+     * 2. B's addLink(1, 7) waits for A.
+     * 3. A commits: the link is gone, so B must add it. (H2 does not wait: it answers at once that the
+     *    link, not yet deleted, exists, which is as true as it was then.)
+     */
+    @DatabaseTest({Engine.POSTGRESQL, Engine.MARIADB, Engine.MYSQL})
+    void linkDeletedWhileAddLinkWaitsIsAddedAgain(TestDatabase db) throws Exception {
+        Schemas.imagesAndTags(db);
+        db.execute("insert into image (id, name) values (1, 'cat.png')", "insert into tag (id, title) values (7, 'cute')",
+                "insert into image_tags (image_id, tag_id) values (1, 7)");
+        Idem idem = Idem.create(db.dataSource());
+        try (Session a = Session.open(db, Connection.TRANSACTION_READ_COMMITTED);
+             Session b = Session.open(db, Connection.TRANSACTION_READ_COMMITTED)) {
+            a.begin();
+            a.execute("delete from image_tags where image_id = 1 and tag_id = 7");
+
+            java.util.concurrent.Future<Boolean> added = TwoSessionsSameKeyTest.startBlockedInInsert(db, b,
+                    c -> idem.on(c).addLink(IMAGE_TAGS, 1L, 7L));
+            a.commit();
+
+            assertTrue(added.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        try (Connection c = db.connect()) {
+            assertEquals(1, Naive.count(c, "select count(*) from image_tags"));
         }
     }
 
