@@ -83,12 +83,16 @@ public final class SqlErrors {
     private static final int H2_LOCK_TIMEOUT = 50200;
 
     private static final Pattern QUOTED_CONSTRAINT = Pattern.compile("constraint \"([^\"]+)\"");
-    private static final Pattern MYSQL_KEY = Pattern.compile("for key '([^']+)'");
+    /** The last "for key '...'": the duplicate value, which comes first, may itself contain that text. */
+    private static final Pattern MYSQL_KEY = Pattern.compile("^.*for key '([^']+)'", Pattern.DOTALL);
     private static final Pattern MYSQL_CONSTRAINT = Pattern.compile("CONSTRAINT `((?:[^`]|``)+)`");
     private static final Pattern SQLITE_FAILED = Pattern.compile("constraint failed: ([^)\\]]+)");
-    /** H2 names the constraint, then (for unique ones) the index: {@code "PUBLIC.C INDEX PUBLIC.C_INDEX_1 ON ..."}. */
-    private static final Pattern H2_INDEX = Pattern.compile(" INDEX (?:[^\".\\s]+\\.)?([^\" ]+) ON ");
-    private static final Pattern H2_CONSTRAINT = Pattern.compile("violation: \"(?:[^\".]+\\.)?([^\" :]+)");
+    /**
+     * H2 names the constraint, then (for unique ones) the index: {@code "PUBLIC.C INDEX PUBLIC.C_INDEX_1 ON
+     * ...VALUES (...)"}. Both patterns are anchored at the start, before the values, which a caller chose.
+     */
+    private static final Pattern H2_INDEX = Pattern.compile("^[^\"]*\"(?:[^\".\\s]+\\.)?[^\" ]+ INDEX (?:[^\".\\s]+\\.)?([^\" ]+) ON ");
+    private static final Pattern H2_CONSTRAINT = Pattern.compile("^[^\"]*violation: \"(?:[^\".\\s:]+\\.)?([^\" :]+)");
 
     private SqlErrors() {
     }
