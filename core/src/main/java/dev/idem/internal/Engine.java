@@ -30,7 +30,7 @@ public final class Engine {
     /** Select, insert, re-select rounds before giving up; more than one only when a row vanishes in between. */
     private static final int ROUNDS = 5;
 
-    private final Map<Table, Shape> shapes = new ConcurrentHashMap<>();
+    private final Map<Located, Shape> shapes = new ConcurrentHashMap<>();
     private volatile Dialect dialect;
     private volatile Vendor vendor;
 
@@ -82,12 +82,13 @@ public final class Engine {
         }
         String insert = shape.insert(columns);
         List<SQLException> unnamedConflicts = new ArrayList<>();
+        List<SQLException> keyConflicts = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
             Row row = select(connection, shape.selectByKey, keyValues);
             if (row != null) {
                 return new Got(row, false, shape.generatedKey);
             }
-            Row inserted = insert(connection, d, shape, insert, values, unnamedConflicts);
+            Row inserted = insert(connection, d, shape, insert, values, keyConflicts, unnamedConflicts);
             if (inserted != null) {
                 return new Got(inserted, true, shape.generatedKey);
             }
@@ -101,9 +102,16 @@ public final class Engine {
             throw new IntegrityViolationException("Inserting " + key + " into " + shape.display + " kept failing on a unique constraint, yet no row has that key:"
                     + " the conflict is on another unique constraint. " + otherConstraint.getMessage(), null, otherConstraint);
         }
-        if (!connection.getAutoCommit()) {
+        SQLException lastKeyConflict = keyConflicts.isEmpty() ? null : keyConflicts.get(keyConflicts.size() - 1);
+        if (!connection.getAutoCommit() && d.lockingReadSuffix().isEmpty()) { // a locking re-read would have seen past the snapshot
             throw new RetryTransactionException("A row with key " + key + " exists in " + shape.display
-                    + " but this transaction's snapshot cannot see it (REPEATABLE READ or SERIALIZABLE): roll back and run the transaction again", null);
+                    + " but this transaction's snapshot cannot see it (REPEATABLE READ or SERIALIZABLE): roll back and run the transaction again",
+                    lastKeyConflict);
+        }
+        if (lastKeyConflict != null) {
+            throw new IntegrityViolationException("Inserting " + key + " into " + shape.display + " kept failing on the key's unique index, yet no"
+                    + " row with that key can be read: the index does not match the key exactly (a prefix index?), or a trigger writes"
+                    + " elsewhere. " + lastKeyConflict.getMessage(), SqlErrors.constraintName(lastKeyConflict, vendor), lastKeyConflict);
         }
         throw new DatabaseException("The row with key " + key + " in " + shape.display + " was deleted as fast as it was created, " + ROUNDS + " times in a row", null);
     }
@@ -114,8 +122,8 @@ public final class Engine {
      * is taken for a key conflict too and noted in {@code unnamedConflicts}: if the re-read then finds no
      * row, the conflict was on another constraint.
      */
-    private Row insert(Connection connection, Dialect d, Shape shape, String sql, List<Object> values, List<SQLException> unnamedConflicts)
-            throws SQLException {
+    private Row insert(Connection connection, Dialect d, Shape shape, String sql, List<Object> values, List<SQLException> keyConflicts,
+                       List<SQLException> unnamedConflicts) throws SQLException {
         Savepoint savepoint = Statements.savepointIfNeeded(connection, d);
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             Statements.bind(ps, values.toArray());
@@ -135,6 +143,7 @@ public final class Engine {
                     unnamedConflicts.add(e);
                     return null;
                 case ON_KEY:
+                    keyConflicts.add(e);
                     return null;
                 default:
                     throw translate(e, "insert into " + shape.display);
@@ -188,14 +197,24 @@ public final class Engine {
         return values;
     }
 
-    /** The table as found in the catalog, looked up once and cached. */
+    /**
+     * The table as found in the catalog, looked up once per database and cached. An unqualified name is
+     * resolved in the connection's current database (catalog), which applications that keep one database
+     * per tenant switch; a different PostgreSQL search_path or H2 schema is not told apart: name the
+     * schema with {@link Table#inSchema} or keep one Idem per schema.
+     */
     Shape shape(Connection connection, Table table) throws SQLException {
-        Shape shape = shapes.get(table);
+        Located key = new Located(table, table.schema().isPresent() ? null : connection.getCatalog());
+        Shape shape = shapes.get(key);
         if (shape == null) {
             shape = Catalog.resolve(connection, dialect, vendor, table);
-            shapes.putIfAbsent(table, shape);
+            shapes.putIfAbsent(key, shape);
         }
         return shape;
+    }
+
+    /** A declared table and the database it was resolved in. */
+    private record Located(Table table, String catalog) {
     }
 
     private Row select(Connection connection, String sql, Object[] keyValues) throws SQLException {

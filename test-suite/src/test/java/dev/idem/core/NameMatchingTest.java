@@ -42,6 +42,25 @@ class NameMatchingTest {
         }
     }
 
+    /**
+     * One Idem, connections switched between two databases (one per tenant): the table is checked in each,
+     * so the tenant whose table lacks the unique constraint is refused instead of inheriting the other's check.
+     */
+    @DatabaseTest({Engine.MARIADB, Engine.MYSQL})
+    void eachDatabaseAConnectionSwitchesToIsCheckedOnItsOwn(TestDatabase db) throws Exception {
+        Schemas.tags(db);
+        try (TestDatabase other = new TestDatabase(db.engine())) {
+            other.execute("create table tag (id bigint auto_increment primary key, title varchar(100) not null, color varchar(20))");
+            String otherDatabase = other.url().replaceFirst("^jdbc:mysql://[^/]+/([^?]+).*$", "$1");
+            Idem idem = Idem.forConnections();
+            try (var c = db.connect()) {
+                assertTrue(idem.on(c).getOrCreate(Schemas.TAG, Values.of("title", "a")).created());
+                c.setCatalog(otherDatabase);
+                assertThrows(SchemaMismatchException.class, () -> idem.on(c).getOrCreate(Schemas.TAG, Values.of("title", "a")));
+            }
+        }
+    }
+
     private static long count(TestDatabase db, String table) throws Exception {
         try (var c = db.connect()) {
             return Naive.count(c, "select count(*) from " + table);

@@ -80,6 +80,19 @@ class RefusalsTest {
         assertEquals(home.longId(), idem.getOrCreate(page, Values.of("title", "Home")).longId());
     }
 
+    /**
+     * A MySQL prefix index ({@code unique (title(3))}) passes for the key's index, yet two titles that share
+     * their first three letters collide on it: the second caller gets an error saying so, never a wrong row.
+     */
+    @DatabaseTest({Engine.MARIADB, Engine.MYSQL})
+    void prefixIndexCollisionIsAnErrorNotAnotherRow(TestDatabase db) throws Exception {
+        db.execute("create table tag (" + Schemas.id(db.engine()) + ", title varchar(100) not null, unique key tag_title_prefix (title(3)))");
+        Idem idem = Idem.create(db.dataSource());
+        assertTrue(idem.getOrCreate(TAG, Values.of("title", "abcd")).created());
+        IntegrityViolationException e = assertThrows(IntegrityViolationException.class, () -> idem.getOrCreate(TAG, Values.of("title", "abce")));
+        assertTrue(e.getMessage().contains("prefix"), e::getMessage);
+    }
+
     /** Names with quotes, backticks and reserved words reach SQL quoted, so they just work. */
     @DatabaseTest
     void identifiersWithQuotesBackticksAndReservedWordsWork(TestDatabase db) throws Exception {
