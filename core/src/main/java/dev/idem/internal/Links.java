@@ -158,8 +158,9 @@ public final class Links {
                 targets.forEach(t -> inserted.add(normalize(t)));
             } else if (ps.execute()) {
                 try (ResultSet rs = ps.getResultSet()) {
+                    Class<?> type = commonType(targets);
                     while (rs.next()) {
-                        inserted.add(normalize(rs.getObject(1)));
+                        inserted.add(matching(targets, returned(rs, type)));
                     }
                 }
             }
@@ -173,6 +174,45 @@ public final class Links {
             }
             throw engine.translate(e, "insert into " + shape.display);
         }
+    }
+
+    /** The class all targets share, to read returned values as; null when they differ or bind themselves. */
+    private static Class<?> commonType(List<Object> targets) {
+        Class<?> type = targets.get(0).getClass();
+        for (Object target : targets) {
+            if (target.getClass() != type || target instanceof BoundValue) {
+                return null;
+            }
+        }
+        return type;
+    }
+
+    /** A returned target, read as the caller's type where the driver can (a LocalDateTime, not a Timestamp). */
+    private static Object returned(ResultSet rs, Class<?> type) throws SQLException {
+        if (type != null && !Number.class.isAssignableFrom(type)) {
+            try {
+                return rs.getObject(1, type);
+            } catch (SQLException | RuntimeException unsupported) {
+                // the driver cannot convert to the caller's type: compare the value as it comes
+            }
+        }
+        return rs.getObject(1);
+    }
+
+    /**
+     * The normalized caller's target a returned value stands for. A CHAR(n) column returns the value
+     * padded with spaces, which SQL compares as equal to the unpadded one.
+     */
+    private static Object matching(List<Object> targets, Object returned) {
+        Object value = normalize(returned);
+        if (returned instanceof String text && targets.stream().noneMatch(t -> normalize(t).equals(value))) {
+            for (Object target : targets) {
+                if (target instanceof String t && t.stripTrailing().equals(text.stripTrailing())) {
+                    return normalize(t);
+                }
+            }
+        }
+        return value;
     }
 
     /** Whether the pair is linked, read as current data (a locking read on MySQL and MariaDB). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idem.Idem;
 import dev.idem.IntegrityViolationException;
+import dev.idem.LinkTable;
 import dev.idem.Linked;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
@@ -169,6 +170,22 @@ class LinksTest {
         try (Connection c = db.connect()) {
             assertEquals(1, Naive.count(c, "select count(*) from image_tags"));
         }
+    }
+
+    /**
+     * Targets come back from RETURNING as the database stores them: CHAR(n) padded with spaces, a
+     * timestamp as the driver's type. addLinks still reports each as added, not as existing.
+     */
+    @DatabaseTest(Engine.POSTGRESQL)
+    void returnedTargetsOfOtherTypesStillMatchTheCallersValues(TestDatabase db) throws Exception {
+        db.execute("create table by_code (owner bigint not null, code char(5) not null, primary key (owner, code))",
+                "create table by_time (owner bigint not null, at timestamp not null, primary key (owner, at))");
+        Idem idem = Idem.create(db.dataSource());
+        assertEquals(List.of("ab", "cd"),
+                idem.addLinks(LinkTable.named("by_code").columns("owner", "code"), 1L, List.of("ab", "cd")).added());
+        java.time.LocalDateTime noon = java.time.LocalDateTime.of(2024, 1, 1, 12, 0);
+        assertEquals(List.of(noon), idem.addLinks(LinkTable.named("by_time").columns("owner", "at"), 1L, List.of(noon)).added());
+        assertEquals(List.of(noon), idem.addLinks(LinkTable.named("by_time").columns("owner", "at"), 1L, List.of(noon)).existing());
     }
 
     /** On PostgreSQL the row version (xmin) shows any write; elsewhere the row itself. */
