@@ -5,6 +5,7 @@ import dev.idem.Table;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -70,6 +71,9 @@ final class Catalog {
             }
         }
         Set<String> keyIndexes = uniqueIndexesCovering(meta, found, key);
+        if (!keyIndexes.isEmpty()) {
+            keyIndexes.removeAll(partialIndexes(connection, vendor, found));
+        }
         if (keyIndexes.isEmpty()) {
             throw new SchemaMismatchException("No unique constraint or unique index on " + display + " covers exactly " + key
                     + ", so concurrent inserts of the same key would both succeed. Add one, for example: alter table "
@@ -137,6 +141,34 @@ final class Catalog {
             }
         }
         return columns;
+    }
+
+    /**
+     * Indexes that the driver's metadata shows as plain unique indexes but that make only part of a
+     * value unique: SQLite's partial indexes (sqlite-jdbc reports no filter condition), and MySQL's and
+     * MariaDB's prefix indexes ({@code unique (title(3))}), which the JDBC metadata does not show at all.
+     */
+    private static Set<String> partialIndexes(Connection connection, Vendor vendor, Located table) throws SQLException {
+        String sql = switch (vendor) {
+            case SQLITE -> "select name from pragma_index_list(?) where partial = 1";
+            case MYSQL, MARIADB -> "select index_name from information_schema.statistics where table_name = ? and table_schema = ? and sub_part is not null";
+            default -> null;
+        };
+        Set<String> names = new HashSet<>();
+        if (sql != null) {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, table.name);
+                if (vendor != Vendor.SQLITE) {
+                    ps.setString(2, table.catalog);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     /** Names of the primary key and the unique, non-partial indexes whose columns are exactly {@code key}. */

@@ -67,6 +67,12 @@ public final class Engine {
     }
 
     public Got getOrCreate(Connection connection, Table table, Values key, Values defaults) throws SQLException {
+        for (int i = 0; i < key.size(); i++) {
+            if (key.values().get(i) == null) {
+                throw new IllegalArgumentException("Key column '" + key.columns().get(i) + "' of " + table.name() + " is NULL: NULLs never conflict"
+                        + " in a unique constraint, so every caller would insert a row of its own. Give a value");
+            }
+        }
         Dialect d = dialect(connection);
         Shape shape = shape(connection, table);
         Object[] keyValues = keyValues(shape, table, key);
@@ -181,10 +187,6 @@ public final class Engine {
             if (position < 0) {
                 throw new IllegalArgumentException("Column '" + column + "' is not part of the key " + table.keyColumns() + " of " + shape.display
                         + "; pass it in the defaults");
-            }
-            if (key.values().get(i) == null) {
-                throw new IllegalArgumentException("Key column '" + column + "' of " + shape.display + " is NULL: NULLs never conflict in a unique"
-                        + " constraint, so every caller would insert a row of its own. Give a value");
             }
             values[position] = key.values().get(i);
             given[position] = true;
