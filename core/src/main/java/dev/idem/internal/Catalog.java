@@ -38,8 +38,8 @@ final class Catalog {
             schema = connection.getSchema();
         }
         Located found = locate(meta, catalog, schema, table.name());
-        if (found == null && !vendor.isMysqlFamily() && table.schema().isEmpty()) {
-            found = locate(meta, null, null, table.name()); // on the search path, outside the current schema
+        if (found == null && table.schema().isEmpty()) {
+            found = onSearchPath(connection, meta, vendor, table.name());
         }
         if (found == null) {
             throw new SchemaMismatchException("No table '" + table.name() + "'" + table.schema().map(s -> " in schema '" + s + "'").orElse("")
@@ -83,6 +83,29 @@ final class Catalog {
     }
 
     private record Located(String catalog, String schema, String name) {
+    }
+
+    /**
+     * An unqualified name outside the current schema: PostgreSQL looks along its search path (and nowhere
+     * else); a database Idem does not know is searched in every schema, a unique match taken.
+     */
+    private static Located onSearchPath(Connection connection, DatabaseMetaData meta, Vendor vendor, String name) throws SQLException {
+        if (vendor == Vendor.POSTGRESQL) {
+            try (var s = connection.createStatement(); ResultSet rs = s.executeQuery("select unnest(current_schemas(false))")) {
+                List<String> path = new ArrayList<>();
+                while (rs.next()) {
+                    path.add(rs.getString(1));
+                }
+                for (String schema : path) {
+                    Located found = locate(meta, null, schema, name);
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+            return null;
+        }
+        return vendor == Vendor.OTHER ? locate(meta, null, null, name) : null;
     }
 
     private static Located locate(DatabaseMetaData meta, String catalog, String schema, String name) throws SQLException {

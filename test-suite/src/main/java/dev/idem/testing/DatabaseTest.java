@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@ParameterizedTest(name = "[{0}]")
+@ParameterizedTest(name = "[{0}]", allowZeroInvocations = true)
 @ArgumentsSource(DatabaseArguments.class)
 @ExtendWith(DatabaseAvailability.class)
 public @interface DatabaseTest {
