@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -231,11 +230,6 @@ public final class TestDatabase implements AutoCloseable {
     @Override
     public String toString() {
         return engine.id();
-    }
-
-    /** The engines that speak SQL with a server, for tests that name them. */
-    public static Set<Engine> servers() {
-        return EnumSet.of(Engine.POSTGRESQL, Engine.MARIADB, Engine.MYSQL);
     }
 
     private interface Action {
