@@ -1,9 +1,9 @@
 package dev.idem;
 
 /**
- * Any other failure of the database or the driver while Idem worked; the cause is the driver's
- * {@link java.sql.SQLException}. Nothing Idem did was committed unless the connection was in auto-commit
- * mode and the statement that failed came after one that succeeded.
+ * Any other failure of the database or the driver while Idem worked (a lost connection, a permission,
+ * a syntax the database rejects); the cause is the driver's {@link java.sql.SQLException}, and the
+ * message says which operation on which table failed.
  */
 public final class DatabaseException extends IdemException {
 
