@@ -1,6 +1,7 @@
 package dev.idem;
 
-import dev.idem.internal.Engine;
+import dev.idem.internal.Database;
+import dev.idem.internal.GetOrCreate;
 import dev.idem.internal.Links;
 import dev.idem.internal.Transactions;
 import dev.idem.spi.Dialect;
@@ -32,14 +33,16 @@ import javax.sql.DataSource;
  */
 public final class Idem implements Operations {
 
-    private final Engine engine;
-    private final Links links;
+    private final Database database;
     private final Transactions transactions;
+    private final GetOrCreate getOrCreate;
+    private final Links links;
 
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
-        this.engine = new Engine(dialect);
-        this.links = new Links(engine);
-        this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), engine);
+        this.database = new Database(dialect);
+        this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), database);
+        this.getOrCreate = new GetOrCreate(database);
+        this.links = new Links(database, transactions);
     }
 
     /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
@@ -72,7 +75,7 @@ public final class Idem implements Operations {
         return new Operations() {
             @Override
             public Got getOrCreate(Table table, Values key, Values defaults) {
-                return transactions.onCallerConnection(connection, c -> engine.getOrCreate(c, table, key, defaults));
+                return transactions.onCallerConnection(connection, c -> getOrCreate.run(c, table, key, defaults));
             }
 
             @Override
@@ -103,7 +106,7 @@ public final class Idem implements Operations {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(table, "table");
         transactions.onCallerConnection(connection, c -> {
-            engine.check(c, table);
+            database.check(c, table);
             return null;
         });
     }
@@ -127,7 +130,7 @@ public final class Idem implements Operations {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(defaults, "defaults");
-        return transactions.withOwnConnection(c -> engine.getOrCreate(c, table, key, defaults));
+        return transactions.withOwnConnection(c -> getOrCreate.run(c, table, key, defaults));
     }
 
     @Override

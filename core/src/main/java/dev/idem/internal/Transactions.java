@@ -7,23 +7,27 @@ import dev.idem.RetryTransactionException;
 import dev.idem.TransactionWork;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
  * Who owns the transaction, and so who may retry: Idem on connections of its own (auto-commit, retried),
  * the caller on its own connection (never committed or rolled back by Idem; told to retry), and
- * {@code inTransaction}, which runs a whole unit of work again.
+ * {@code inTransaction}, which runs a whole unit of work again. Every transaction Idem opens itself is
+ * begun and ended here; the operations run on the connection they are given and never begin, commit or
+ * roll back.
  */
 public final class Transactions {
 
     private final DataSource dataSource;
     private final RetryPolicy retryPolicy;
-    private final Engine engine;
+    private final Database database;
 
-    public Transactions(DataSource dataSource, RetryPolicy retryPolicy, Engine engine) {
+    public Transactions(DataSource dataSource, RetryPolicy retryPolicy, Database database) {
         this.dataSource = dataSource;
         this.retryPolicy = retryPolicy;
-        this.engine = engine;
+        this.database = database;
     }
 
     private Connection ownConnection() throws SQLException {
@@ -71,19 +75,67 @@ public final class Transactions {
         try {
             autoCommit = connection.getAutoCommit();
         } catch (SQLException e) {
-            throw engine.translate(e, "read the connection's auto-commit mode");
+            throw database.translate(e, "read the connection's auto-commit mode");
         }
         return retrying(autoCommit ? retryPolicy : RetryPolicy.none(), () -> operation.run(connection));
+    }
+
+    /**
+     * Runs {@code operation} as one transaction on a connection of Idem's own, and runs it again after a
+     * transient failure: for an operation of several statements that must all take effect or none.
+     */
+    public <T> T withOwnTransaction(Operation<T> operation) {
+        return withOwnConnection(connection -> asOneTransaction(connection, operation));
+    }
+
+    /**
+     * Runs {@code operation}'s statements as one transaction: the caller's, when one is open on
+     * {@code connection}; otherwise (auto-commit mode, where each statement would commit by itself) one
+     * of Idem's own, begun here as a write transaction, committed, or rolled back when the operation
+     * fails, and the connection returned to auto-commit.
+     */
+    public <T> T asOneTransaction(Connection connection, Operation<T> operation) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            return operation.run(connection);
+        }
+        begin(connection);
+        try {
+            T result = operation.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection, e);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Begins a transaction on a connection in auto-commit mode, as a write transaction where the database
+     * tells the two apart (SQLite's BEGIN IMMEDIATE, so that the busy timeout applies to it rather than
+     * failing its first write).
+     */
+    private void begin(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        List<String> statements = database.beginWrite();
+        if (!statements.isEmpty()) {
+            try (Statement s = connection.createStatement()) {
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            }
+        }
     }
 
     /** Runs {@code work} in a transaction of its own, from the start again after a transient failure. */
     public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
         return retrying(policy, () -> {
             try (Connection connection = ownConnection()) {
-                engine.dialect(connection);
+                database.dialect(connection);
                 boolean autoCommit = connection.getAutoCommit();
                 try {
-                    Statements.beginWriteTransaction(connection, engine.vendor());
+                    begin(connection);
                     T result = work.run(connection);
                     connection.commit();
                     return result;
@@ -110,7 +162,7 @@ public final class Transactions {
                     throw e;
                 }
             } catch (SQLException e) {
-                IdemException translated = engine.translate(e, "run the transaction");
+                IdemException translated = database.translate(e, "run the transaction");
                 if (!(translated instanceof RetryTransactionException) || i >= policy.attempts()) {
                     throw translated;
                 }
