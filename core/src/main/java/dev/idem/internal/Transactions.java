@@ -30,12 +30,37 @@ public final class Transactions {
         this.database = database;
     }
 
+    /**
+     * A connection of Idem's own: one the data source hands out in auto-commit mode. A connection with
+     * auto-commit off may carry a transaction that is not Idem's (Spring's TransactionAwareDataSourceProxy
+     * inside a transaction, a JTA data source), and JDBC cannot tell it from a pool's fresh connection:
+     * switching it to auto-commit, committing or rolling it back would end that transaction. So Idem refuses
+     * it, before any statement.
+     */
     private Connection ownConnection() throws SQLException {
         if (dataSource == null) {
             throw new IllegalStateException("This Idem was made for the caller's connections (Idem.forConnections()) and has no DataSource:"
                     + " run the operation through idem.on(connection), or make it with Idem.create(dataSource)");
         }
-        return dataSource.getConnection();
+        Connection connection = dataSource.getConnection();
+        try {
+            if (!connection.getAutoCommit()) {
+                throw new IllegalStateException("The data source handed Idem a connection with auto-commit off. Idem.create(dataSource) takes"
+                        + " as its own only connections in auto-commit mode: one with auto-commit off may carry a transaction that is not"
+                        + " Idem's (Spring's TransactionAwareDataSourceProxy inside @Transactional, a JTA data source), and turning"
+                        + " auto-commit on would commit it. Inside your transaction, run the operation through idem.on(connection)"
+                        + " (with Spring, through idem-spring's SpringIdem); otherwise give Idem a data source whose connections come in"
+                        + " auto-commit mode (HikariCP's default).");
+            }
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return connection;
     }
 
     /** A unit of Idem's own work on one connection. */
@@ -45,22 +70,13 @@ public final class Transactions {
 
     /**
      * Runs {@code operation} on a connection of Idem's own, every statement in auto-commit mode, and
-     * runs it again after a transient failure: nothing of the caller's can be lost by that.
+     * runs it again after a transient failure: nothing of the caller's can be lost by that. Never changes
+     * the connection's auto-commit mode.
      */
     public <T> T withOwnConnection(Operation<T> operation) {
         return retrying(retryPolicy, () -> {
             try (Connection connection = ownConnection()) {
-                boolean restore = !connection.getAutoCommit();
-                if (restore) {
-                    connection.setAutoCommit(true);
-                }
-                try {
-                    return operation.run(connection);
-                } finally {
-                    if (restore) {
-                        connection.setAutoCommit(false);
-                    }
-                }
+                return operation.run(connection);
             }
         });
     }
@@ -133,7 +149,6 @@ public final class Transactions {
         return retrying(policy, () -> {
             try (Connection connection = ownConnection()) {
                 database.dialect(connection);
-                boolean autoCommit = connection.getAutoCommit();
                 try {
                     begin(connection);
                     T result = work.run(connection);
@@ -143,7 +158,7 @@ public final class Transactions {
                     rollbackQuietly(connection, t);
                     throw t;
                 } finally {
-                    connection.setAutoCommit(autoCommit);
+                    connection.setAutoCommit(true); // as the data source handed it out
                 }
             }
         });
