@@ -23,10 +23,10 @@ import picocli.CommandLine.Spec;
  * when {@link dev.idem.testing.Servers} finds them. {@code race-lab --help}, {@code race-lab bench --help}.
  */
 @Command(name = "race-lab", subcommands = {RaceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        usageHelpAutoWidth = true, sortOptions = false,
-        description = {"Races each scenario from the users' threads on real databases, naive code next to Idem, and reports",
-                "duplicates, errors by class, throughput and latency for each. Without a command it runs 'race'."},
-        footer = {"", "race-lab bench measures Idem's speed against the raw statements: race-lab bench --help."})
+        sortOptions = false,
+        description = "Races each scenario from the users' threads on real databases, naive code next to Idem, and reports "
+                + "duplicates, errors by class, throughput and latency for each. Without a command it runs 'race'.",
+        footer = "%nrace-lab bench measures Idem's speed against the raw statements: race-lab bench --help.")
 public final class RaceLab implements Callable<Integer> {
 
     @Mixin

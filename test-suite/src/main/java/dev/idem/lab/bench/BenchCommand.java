@@ -24,17 +24,15 @@ import picocli.CommandLine.Spec;
  * {@code race-lab bench}: runs the {@link Benchmark} on each database, each on a fresh
  * {@link TestDatabase}, and prints the table or writes the JSON document.
  */
-@Command(name = "bench", aliases = "benchmark", usageHelpAutoWidth = true, sortOptions = false,
-        description = {"Measures Idem's calls per second next to the raw JDBC statement each call stands for (its floor), on",
-                "each database, in the same run, and reports the ratio: idem-hit against a prepared select by key,",
-                "idem-miss against a prepared insert, addLink and addLinks against raw inserts of the pairs. A default",
-                "run takes about a minute per database; the machine should be otherwise idle.",
-                "(race-lab --benchmark, as before, runs this command.)"})
+@Command(name = "bench", aliases = "benchmark", sortOptions = false,
+        description = "Measures Idem's calls per second next to the raw JDBC statement each call stands for (its floor), on"
+                + " each database, in the same run, and reports the ratio: idem-hit against a prepared select by key, "
+                + "idem-miss against a prepared insert, addLink and addLinks against raw inserts of the pairs. A "
+                + "default run takes about a minute per database; the machine should be otherwise idle. (race-lab "
+                + "--benchmark, as before, runs this command.)")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--databases", split = ",", paramLabel = "LIST", description = {
-            "sqlite, h2, postgresql, postgresql-16, postgresql-18, mariadb, mariadb-11, mysql, or all (default: sqlite, h2,",
-            "postgresql and every server given by IDEM_<DB>_URL; IDEM_DATABASES also selects)"})
+    @Option(names = "--databases", split = ",", paramLabel = "LIST", description = "sqlite, h2, postgresql, postgresql-16, postgresql-18, mariadb, mariadb-11, mysql, or all (default: sqlite, h2, postgresql and every server given by IDEM_<DB>_URL; IDEM_DATABASES also selects)")
     List<String> databases = new ArrayList<>();
 
     @Option(names = "--workers", split = ",", paramLabel = "LIST", description = "concurrent callers, 1 to 64, one run per number (default: 1,4)")

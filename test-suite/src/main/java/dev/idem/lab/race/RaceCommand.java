@@ -14,9 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code race-lab race}: plans the runs, races each, and prints the table or writes the documents. */
-@Command(name = "race", usageHelpAutoWidth = true, sortOptions = false,
-        description = {"Races each scenario from the users' threads on real databases, naive code next to Idem, and reports",
-                "duplicates, errors by class, throughput and latency for each. The default command of race-lab."})
+@Command(name = "race", sortOptions = false,
+        description = "Races each scenario from the users' threads on real databases, naive code next to Idem, and reports "
+                + "duplicates, errors by class, throughput and latency for each. The default command of race-lab.")
 public final class RaceCommand implements Callable<Integer> {
 
     @Mixin

