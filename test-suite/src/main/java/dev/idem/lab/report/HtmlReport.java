@@ -38,7 +38,7 @@ public final class HtmlReport {
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>Idem race lab</title>
                 <style>
-                body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2em;color:#222;max-width:1300px}
+                body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2em;color:#222;max-width:1400px}
                 h1{margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ccc}
                 table{border-collapse:collapse;font-size:13px;margin-top:1em} th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
                 td.n{text-align:right;font-variant-numeric:tabular-nums} .bad{color:#b00020;font-weight:600} .good{color:#1a7f1a;font-weight:600}
@@ -67,9 +67,9 @@ public final class HtmlReport {
                 continue;
             }
             out.append("<h2>").append(esc(scenario.title())).append("</h2>\n<div class=\"charts\">\n<div><h3>")
-                    .append("Callers who got a wrong answer (a row of their own, or an error), in % of attempts</h3>\n");
+                    .append("Wrong answers (a row of their own, or an error), in % of attempts</h3>\n");
             correctness(out, report, results);
-            out.append("</div>\n<div><h3>Throughput (attempts/s, all workers) and latency of one attempt (p50, p99)</h3>\n");
+            out.append("</div>\n<div><h3>Throughput and latency of the same runs</h3>\n");
             speed(out, report, results);
             out.append("</div>\n</div>\n");
             table(out, results);
@@ -150,37 +150,37 @@ public final class HtmlReport {
     }
 
     /**
-     * Per run a throughput bar (scaled to the scenario's fastest run), and a latency bar: p99 light, p50
-     * dark over it (scaled to the scenario's highest p99), with the numbers beside.
+     * The same rows as the correctness chart beside it, without their labels: a throughput bar (scaled to
+     * the scenario's fastest run), and a latency bar, p99 light and p50 dark over it (scaled to the
+     * scenario's highest p99), with the numbers beside.
      */
     private static void speed(StringBuilder out, Report report, List<Result> results) {
-        int latencyX = LABEL_WIDTH + BAR_WIDTH / 2 + 70;
-        int half = BAR_WIDTH / 2;
-        int y = chartStart(out, report, results, latencyX + half + 120);
+        int x = 10;
+        int width = 150;
+        int latencyX = x + width + 60;
+        int y = chartStart(out, report, results, latencyX + width + 120);
         double maxThroughput = results.stream().mapToDouble(r -> r.timing().throughput()).max().orElse(1);
         double maxP99 = results.stream().mapToDouble(r -> r.timing().p99Millis()).max().orElse(1);
         for (String db : databases(report, results)) {
             y += GROUP_GAP;
-            out.append(text(4, y - 8, db, "font-weight=\"bold\" font-size=\"14\""));
-            out.append(text(LABEL_WIDTH, y - 8, "attempts/s", "fill=\"#666\""));
-            out.append(text(latencyX, y - 8, "latency ms (p50 dark, p99 light)", "fill=\"#666\""));
+            out.append(text(x, y - 8, "attempts/s", "fill=\"#666\""));
+            out.append(text(latencyX, y - 8, "ms: p50 dark, p99 light", "fill=\"#666\""));
             for (Result r : of(results, db)) {
                 Result.Timing t = r.timing();
-                String color = COLORS.getOrDefault(r.run().strategy(), "#7f7f7f");
-                out.append(text(LABEL_WIDTH - 8, y + 15, r.run().strategy() + " \u00b7 " + r.run().isolation(), "text-anchor=\"end\""));
-                int bar = Math.max((int) Math.round(t.throughput() / Math.max(maxThroughput, 1e-9) * half), 2);
-                out.append(rect(LABEL_WIDTH, y + 3, bar, ROW_HEIGHT - 6, color, String.format(Locale.ROOT, "%.0f attempts/s", t.throughput())));
-                out.append(text(LABEL_WIDTH + bar + 4, y + 15, String.format(Locale.ROOT, "%.0f", t.throughput()), ""));
-                int p99 = Math.max((int) Math.round(t.p99Millis() / Math.max(maxP99, 1e-9) * half), 2);
-                int p50 = Math.max((int) Math.round(t.p50Millis() / Math.max(maxP99, 1e-9) * half), 1);
-                String latency = String.format(Locale.ROOT, "%.2f / %.2f", t.p50Millis(), t.p99Millis());
-                out.append(rect(latencyX, y + 3, p99, ROW_HEIGHT - 6, "#c9d6ea", "p99 " + t.p99Millis() + " ms"));
-                out.append(rect(latencyX, y + 3, p50, ROW_HEIGHT - 6, "#3b5b92", "p50 " + t.p50Millis() + " ms"));
-                out.append(text(latencyX + p99 + 4, y + 15, latency, ""));
+                String what = r.run().database() + " " + r.run().strategy() + " " + r.run().isolation() + ": ";
+                int bar = Math.max((int) Math.round(t.throughput() / Math.max(maxThroughput, 1e-9) * width), 2);
+                out.append(rect(x, y + 3, bar, ROW_HEIGHT - 6, COLORS.getOrDefault(r.run().strategy(), "#7f7f7f"),
+                        what + String.format(Locale.ROOT, "%.0f attempts/s", t.throughput())));
+                out.append(text(x + bar + 4, y + 15, String.format(Locale.ROOT, "%.0f", t.throughput()), ""));
+                int p99 = Math.max((int) Math.round(t.p99Millis() / Math.max(maxP99, 1e-9) * width), 2);
+                int p50 = Math.max((int) Math.round(t.p50Millis() / Math.max(maxP99, 1e-9) * width), 1);
+                out.append(rect(latencyX, y + 3, p99, ROW_HEIGHT - 6, "#c9d6ea", what + "p99 " + t.p99Millis() + " ms"));
+                out.append(rect(latencyX, y + 3, p50, ROW_HEIGHT - 6, "#3b5b92", what + "p50 " + t.p50Millis() + " ms"));
+                out.append(text(latencyX + p99 + 4, y + 15, String.format(Locale.ROOT, "%.2f / %.2f", t.p50Millis(), t.p99Millis()), ""));
                 y += ROW_HEIGHT;
             }
         }
-        chartEnd(out, LABEL_WIDTH, y);
+        out.append("</svg>\n");
     }
 
     private static int chartStart(StringBuilder out, Report report, List<Result> results, int width) {

@@ -130,7 +130,7 @@ class ReportFormatTest {
         assertTrue(table.contains("<th>sqlite</th>") && table.contains("<th>postgresql</th>") && !table.contains("<th>mysql</th>"),
                 "one column per database that ran");
         assertTrue(table.contains("cell fail") && table.contains("cell pass"));
-        assertTrue(html.contains("latency ms"));
+        assertTrue(html.contains("attempts/s") && html.contains("p50 dark, p99 light"));
     }
 
     @Test
