@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@code DEFERRED} (sqlite-jdbc's default: it takes the write lock only at its first write) or
  * {@code IMMEDIATE}.
  */
-enum Isolation {
+public enum Isolation {
     AUTOCOMMIT(-1),
     READ_COMMITTED(Connection.TRANSACTION_READ_COMMITTED),
     REPEATABLE_READ(Connection.TRANSACTION_REPEATABLE_READ),
@@ -24,21 +24,21 @@ enum Isolation {
         this.jdbcLevel = jdbcLevel;
     }
 
-    String id() {
+    public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    boolean transactional() {
+    public boolean transactional() {
         return this != AUTOCOMMIT;
     }
 
     /** The JDBC level to configure on connections, or -1 when the database's own setting applies. */
-    int jdbcLevel() {
+    public int jdbcLevel() {
         return jdbcLevel;
     }
 
     /** What a plain transaction gets on {@code engine} when nobody chooses a level. */
-    static Isolation defaultTransaction(Engine engine) {
+    public static Isolation defaultTransaction(Engine engine) {
         return switch (engine) {
             case MYSQL, MARIADB -> REPEATABLE_READ;
             case SQLITE -> DEFERRED;
@@ -47,13 +47,13 @@ enum Isolation {
     }
 
     /** True when {@code engine} can run a transaction this way. */
-    boolean availableOn(Engine engine) {
+    public boolean availableOn(Engine engine) {
         boolean sqliteOnly = this == DEFERRED || this == IMMEDIATE;
         boolean levels = jdbcLevel >= 0;
         return this == AUTOCOMMIT || (engine == Engine.SQLITE ? sqliteOnly : levels);
     }
 
-    static Isolation fromId(String id) {
+    public static Isolation fromId(String id) {
         for (Isolation isolation : values()) {
             if (isolation.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
                 return isolation;

@@ -1,102 +1,64 @@
 package dev.idem.lab;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.idem.lab.bench.BenchCommand;
+import dev.idem.lab.race.RaceCommand;
+import dev.idem.lab.race.RaceOptions;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * The race lab's command line: races each scenario from the users' threads on real databases, naive
- * code next to Idem, and prints a table (or writes JSON and HTML). Run {@code ./race-lab --help}.
- * SQLite and H2 always run; PostgreSQL, MariaDB and MySQL run when
- * {@link dev.idem.testing.Servers} finds them. {@code --benchmark} measures Idem's speed against the raw
- * statements instead ({@link BenchmarkCommand}).
+ * The race lab's command line. {@code race} (the default, so {@code race-lab} alone runs it) races each
+ * scenario from the users' threads on real databases, naive code next to Idem; {@code bench} measures
+ * Idem's speed against the raw statements. SQLite and H2 always run; PostgreSQL, MariaDB and MySQL run
+ * when {@link dev.idem.testing.Servers} finds them. {@code race-lab --help}, {@code race-lab bench --help}.
  */
-public final class RaceLab {
+@Command(name = "race-lab", subcommands = {RaceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        sortOptions = false,
+        description = "Races each scenario from the users' threads on real databases, naive code next to Idem, and reports "
+                + "duplicates, errors by class, throughput and latency for each. Without a command it runs 'race'.",
+        footer = "%nrace-lab bench measures Idem's speed against the raw statements: race-lab bench --help.")
+public final class RaceLab implements Callable<Integer> {
 
-    private RaceLab() {
-    }
+    @Mixin
+    RaceOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the lab as the command line would, and returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        if (Arrays.asList(args).contains("--benchmark")) {
-            return benchmark(args, out, err);
-        }
-        LabOptions options;
-        try {
-            options = LabOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("race-lab: " + e.getMessage());
-            err.print(LabOptions.USAGE);
-            return 2;
-        }
-        if (options.help()) {
-            out.print(LabOptions.USAGE);
-            return 0;
-        }
-        quietLibraries();
+    /** Runs the lab as the command line would, and returns the exit status (2 for a usage error). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Quiet.libraries();
         findDatabasesScript();
-        Report report = new Lab(options, new ConsoleProgress(err, System.console() != null)).run();
-        try {
-            boolean jsonToStdout = options.json() != null && options.json().toString().equals("-");
-            if (jsonToStdout) {
-                out.print(JsonReport.render(report));
-            } else {
-                out.print(TextReport.render(report));
-            }
-            if (options.json() != null && !jsonToStdout) {
-                write(options.json(), JsonReport.render(report));
-                err.println("race-lab: wrote " + options.json());
-            }
-            if (options.html() != null) {
-                write(options.html(), HtmlReport.render(report));
-                err.println("race-lab: wrote " + options.html());
-            }
-        } catch (IOException e) {
-            err.println("race-lab: " + e.getMessage());
-            return 2;
-        }
-        return options.check() && !report.broken().isEmpty() ? 1 : 0;
+        return new CommandLine(new RaceLab()).setOut(out).setErr(err).execute(withoutBenchmarkFlag(args));
     }
 
-    private static int benchmark(String[] args, PrintStream out, PrintStream err) {
-        BenchmarkCommand command;
-        try {
-            command = BenchmarkCommand.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("race-lab: " + e.getMessage());
-            err.print(BenchmarkCommand.USAGE);
-            return 2;
-        }
-        if (!command.help()) {
-            quietLibraries();
-            findDatabasesScript();
-        }
-        return command.run(out, err);
+    @Override
+    public Integer call() {
+        return RaceCommand.race(options, spec.commandLine());
     }
 
-    private static void write(Path file, String content) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+    /** {@code race-lab --benchmark ...}, as the lab was run before it had commands, is {@code race-lab bench ...}. */
+    static String[] withoutBenchmarkFlag(String[] args) {
+        if (!Arrays.asList(args).contains("--benchmark")) {
+            return args;
         }
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Hikari and Testcontainers log at INFO by default, which would bury the table; Testcontainers even
-     * logs an ERROR when there is no Docker engine, which the lab reports in a line of its own.
-     */
-    private static void quietLibraries() {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-        System.setProperty("org.slf4j.simpleLogger.log.org.testcontainers",
-                System.getProperty("org.slf4j.simpleLogger.log.org.testcontainers", "off"));
+        List<String> rest = new ArrayList<>(List.of("bench"));
+        Arrays.stream(args).filter(a -> !a.equals("--benchmark") && !a.equals("bench")).forEach(rest::add);
+        return rest.toArray(String[]::new);
     }
 
     /**

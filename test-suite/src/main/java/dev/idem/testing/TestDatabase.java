@@ -73,15 +73,32 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /** Another pooled data source on this test's database whose connections use {@code isolation}. */
-    public synchronized DataSource dataSource(int isolation) {
+    public DataSource dataSource(int isolation) {
+        return newPool(16, isolation, false);
+    }
+
+    /**
+     * A new pool on this test's database, closed with it (closing it earlier is fine): up to {@code size}
+     * connections, each opened on first use, at JDBC {@code isolation} (-1 for the database's default); on
+     * SQLite, {@code sqliteImmediate} begins every transaction IMMEDIATE (sqlite-jdbc's default is DEFERRED).
+     */
+    public synchronized HikariDataSource newPool(int size, int isolation, boolean sqliteImmediate) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url());
         config.setUsername(user);
         config.setPassword(password);
-        config.setDataSourceProperties(properties());
-        config.setMaximumPoolSize(16);
+        Properties properties = properties();
+        if (sqliteImmediate && engine() == Engine.SQLITE) {
+            properties.setProperty("transaction_mode", "IMMEDIATE");
+        }
+        config.setDataSourceProperties(properties);
+        config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
-        config.setTransactionIsolation(isolationName(isolation));
+        config.setConnectionTimeout(60_000);
+        if (isolation >= 0) {
+            config.setTransactionIsolation(isolationName(isolation));
+        }
+        config.setPoolName("idem-" + target.id() + "-" + (extraPools.size() + 1));
         HikariDataSource extra = new HikariDataSource(config);
         extraPools.add(extra);
         return extra;

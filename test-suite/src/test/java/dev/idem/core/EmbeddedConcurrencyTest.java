@@ -12,6 +12,7 @@ import dev.idem.RetryTransactionException;
 import dev.idem.Values;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
+import dev.idem.testing.Session;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;

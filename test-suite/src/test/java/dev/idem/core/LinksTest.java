@@ -13,6 +13,7 @@ import dev.idem.Linked;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
 import dev.idem.testing.JdbcSpy;
+import dev.idem.testing.Session;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -161,8 +162,7 @@ class LinksTest {
             a.begin();
             a.execute("delete from image_tags where image_id = 1 and tag_id = 7");
 
-            java.util.concurrent.Future<Boolean> added = TwoSessionsSameKeyTest.startBlockedInInsert(db, b,
-                    c -> idem.on(c).addLink(IMAGE_TAGS, 1L, 7L));
+            java.util.concurrent.Future<Boolean> added = b.startBlockedInInsert(c -> idem.on(c).addLink(IMAGE_TAGS, 1L, 7L));
             a.commit();
 
             assertTrue(added.get(30, java.util.concurrent.TimeUnit.SECONDS));

@@ -11,11 +11,10 @@ import dev.idem.Idem;
 import dev.idem.Values;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
-import dev.idem.testing.JdbcSpy;
+import dev.idem.testing.Session;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +44,7 @@ class TwoSessionsSameKeyTest {
             a.begin();
             Got first = a.call(c -> idem.on(c).getOrCreate(TAG, URGENT));
 
-            Future<Got> second = startBlockedInInsert(db, b, c -> idem.on(c).getOrCreate(TAG, URGENT));
+            Future<Got> second = b.startBlockedInInsert(c -> idem.on(c).getOrCreate(TAG, URGENT));
             a.commit();
 
             Got got = second.get(30, TimeUnit.SECONDS);
@@ -66,7 +65,7 @@ class TwoSessionsSameKeyTest {
             a.begin();
             assertTrue(a.call(c -> idem.on(c).getOrCreate(TAG, URGENT)).created());
 
-            Future<Got> second = startBlockedInInsert(db, b, c -> idem.on(c).getOrCreate(TAG, URGENT));
+            Future<Got> second = b.startBlockedInInsert(c -> idem.on(c).getOrCreate(TAG, URGENT));
             a.rollback();
 
             assertTrue(second.get(30, TimeUnit.SECONDS).created());
@@ -87,7 +86,7 @@ class TwoSessionsSameKeyTest {
             a.begin();
             a.call(c -> Naive.selectThenInsert(c, "urgent"));
 
-            Future<Got> second = startBlockedInInsert(db, b, c -> {
+            Future<Got> second = b.startBlockedInInsert(c -> {
                 Got got = idem.on(c).getOrCreate(TAG, URGENT);
                 Naive.selectThenInsert(c, "after");
                 return got;
@@ -109,44 +108,13 @@ class TwoSessionsSameKeyTest {
             a.begin();
             a.call(c -> Naive.selectThenInsert(c, "urgent"));
 
-            Future<Long> second = startBlockedInInsert(db, b, c -> Naive.selectThenInsert(c, "urgent"));
+            Future<Long> second = b.startBlockedInInsert(c -> Naive.selectThenInsert(c, "urgent"));
             a.commit();
 
             ExecutionException failed = assertThrows(ExecutionException.class, () -> second.get(30, TimeUnit.SECONDS));
             assertTrue(failed.getCause() instanceof SQLException, failed::toString);
             assertTrue(String.valueOf(failed.getCause().getMessage()).toLowerCase().matches("(?s).*(unique|duplicate).*"), failed.getCause()::getMessage);
         }
-    }
-
-    /**
-     * Starts {@code step} in session B (in a transaction, except on SQLite, where a transaction that reads
-     * before it writes cannot wait for the lock) and returns once B is inside its INSERT, waiting for A.
-     */
-    static <T> Future<T> startBlockedInInsert(TestDatabase db, Session b, Session.Step<T> step) throws Exception {
-        boolean transaction = db.engine() != Engine.SQLITE;
-        if (transaction) {
-            b.begin();
-        }
-        CountDownLatch inserting = new CountDownLatch(1);
-        JdbcSpy spy = new JdbcSpy();
-        spy.beforeExecute(sql -> {
-            if (sql.contains("insert into")) {
-                inserting.countDown();
-            }
-        });
-        Future<T> result = b.start(c -> {
-            T value = step.run(spy.wrap(c));
-            if (transaction) {
-                c.commit();
-            }
-            return value;
-        });
-        assertTrue(inserting.await(30, TimeUnit.SECONDS), "B never reached its INSERT");
-        if (db.engine() != Engine.SQLITE) {
-            b.awaitBlocked();
-        }
-        assertFalse(result.isDone(), "B must wait for A");
-        return result;
     }
 
     static long rows(TestDatabase db, String title) throws SQLException {

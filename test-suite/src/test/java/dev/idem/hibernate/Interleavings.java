@@ -1,5 +1,7 @@
 package dev.idem.hibernate;
 
+import dev.idem.testing.Engine;
+import dev.idem.testing.LockWaits;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,33 +52,50 @@ final class Interleavings {
 
     /**
      * 1. A begins and writes, not committing.
-     * 2. B begins and writes the same row: it must wait for A (checked half a second later).
+     * 2. B begins and writes the same row: the database shows B waiting for a lock (SQLite, which shows no
+     *    lock waits: B's thread waits inside the driver for the write lock).
      * 3. A commits; B goes on and commits.
      */
     static Outcome secondWritesWhileFirstHoldsItsRow(Lab lab, Consumer<Session> write) throws Exception {
         CountDownLatch firstWrote = new CountDownLatch(1);
+        CountDownLatch secondWaits = new CountDownLatch(1);
+        CountDownLatch secondKnown = new CountDownLatch(1);
+        Object[] backendId = new Object[1];
+        Thread[] secondThread = new Thread[1];
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
-            Future<?>[] second = new Future<?>[1];
-            boolean[] secondWaited = new boolean[1];
-            CountDownLatch secondStarted = new CountDownLatch(1);
             Future<Throwable> a = threads.submit(() -> session(lab, s -> {
                 write.accept(s);
                 firstWrote.countDown();
-                await(secondStarted);
-                sleep(500);
-                secondWaited[0] = !second[0].isDone();
+                await(secondWaits);
             }, null));
             await(firstWrote);
-            Future<Throwable> b = threads.submit(() -> session(lab, write, null));
-            second[0] = b;
-            secondStarted.countDown();
-            Outcome outcome = new Outcome(a.get(2, TimeUnit.MINUTES), b.get(2, TimeUnit.MINUTES));
-            if (outcome.first() == null && !secondWaited[0]) {
-                throw new AssertionError("the second session did not wait for the first one's uncommitted row: the interleaving did not happen");
+            Future<Throwable> b = threads.submit(() -> {
+                secondThread[0] = Thread.currentThread();
+                if (lab.db.engine() == Engine.SQLITE) {
+                    secondKnown.countDown(); // an IMMEDIATE transaction waits in its BEGIN already
+                }
+                return session(lab, s -> {
+                    if (lab.db.engine() != Engine.SQLITE) {
+                        backendId[0] = s.doReturningWork(c -> LockWaits.backendId(c, lab.db.engine()));
+                        secondKnown.countDown();
+                    }
+                    write.accept(s);
+                }, null);
+            });
+            await(secondKnown);
+            if (lab.db.engine() == Engine.SQLITE) {
+                LockWaits.awaitInDriver(secondThread[0]);
+            } else {
+                LockWaits.awaitBlocked(lab.db, backendId[0]);
             }
-            return outcome;
+            if (b.isDone()) {
+                throw new AssertionError("the second session did not wait for the first one's uncommitted row: " + b.get());
+            }
+            secondWaits.countDown();
+            return new Outcome(a.get(2, TimeUnit.MINUTES), b.get(2, TimeUnit.MINUTES));
         } finally {
+            secondWaits.countDown();
             threads.shutdownNow();
         }
     }
@@ -116,14 +135,6 @@ final class Interleavings {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,0 +1,112 @@
+package dev.idem.lab.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.idem.lab.Databases;
+import dev.idem.lab.Documents;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one benchmark run measured, and its two renderings: the terminal table and the JSON document
+ * {@value #SCHEMA}, whose fields test-suite/RACE-LAB.md documents (add fields freely; a rename or a
+ * removal needs a new schema name).
+ */
+public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, List<Databases.Status> databases, List<Row> rows) {
+
+    static final String SCHEMA = "idem-race-lab-benchmark/1";
+    static final String POOL = "floor and Idem borrow a connection per call from the same Hikari pool (one connection per worker),"
+            + " auto-commit";
+
+    /**
+     * One operation on one database with one number of workers.
+     *
+     * @param floor the raw operation this one is compared with; null for a floor
+     * @param calls calls that succeeded in the timed slices, all workers together
+     * @param ratio ops/s of this operation divided by its floor's, same database and workers; NaN for a floor
+     * @param statementsPerCall JDBC statements executed per call, counted in an untimed pass
+     * @param errors calls that failed (none are expected); {@code errorSample} shows one
+     */
+    public record Row(String database, String version, int workers, String operation, String floor, long calls, double seconds,
+               double opsPerSecond, double ratio, double statementsPerCall, long errors, String errorSample) {
+    }
+
+    private static final String LINE = "    %-20s %10s  %-16s %7s %9s  %s%n";
+
+    String text() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Idem benchmark: calls per second after a %s s warm-up, over %s s in alternating slices;%n",
+                seconds(settings.warmUp().toMillis()), seconds(settings.measure().toMillis())));
+        out.append("ratio = Idem's ops/s / its raw floor's, same database, same workers, same run (1.00x: as fast as the raw statement).\n");
+        out.append(POOL).append(".\n");
+        for (Databases.Status db : databases) {
+            out.append('\n');
+            if (!db.available()) {
+                out.append(db.database()).append(": skipped. ").append(db.problem()).append('\n');
+                continue;
+            }
+            out.append(db.database()).append(" (").append(db.version()).append(")\n");
+            int workers = -1;
+            for (Row r : rows) {
+                if (!r.database().equals(db.database())) {
+                    continue;
+                }
+                if (r.workers() != workers) {
+                    workers = r.workers();
+                    out.append(String.format(Locale.ROOT, "  %d worker%s%n", workers, workers == 1 ? "" : "s"));
+                    out.append(String.format(Locale.ROOT, LINE, "operation", "ops/s", "floor", "ratio", "stmts/op", ""));
+                }
+                out.append(String.format(Locale.ROOT, LINE, r.operation(), String.format(Locale.ROOT, "%.0f", r.opsPerSecond()),
+                        r.floor() == null ? "" : r.floor(), r.floor() == null ? "" : String.format(Locale.ROOT, "%.2fx", r.ratio()),
+                        String.format(Locale.ROOT, "%.1f", r.statementsPerCall()), r.errors() == 0 ? "" : "ERRORS " + r.errors() + ": " + r.errorSample()));
+            }
+        }
+        out.append("\nOperations:\n");
+        for (List<Benchmark.Measured> group : Benchmark.GROUPS) {
+            for (Benchmark.Measured m : group) {
+                out.append(String.format(Locale.ROOT, "  %-20s %s%n", m.id(), m.description()));
+            }
+        }
+        return out.toString();
+    }
+
+    /** The JSON document, written with Jackson; test-suite/RACE-LAB.md documents every field. */
+    String json() {
+        ObjectNode document = Documents.object().put("schema", SCHEMA).put("startedAt", startedAt.toString());
+        ObjectNode options = document.putObject("settings")
+                .put("measureSeconds", settings.measure().toMillis() / 1000.0)
+                .put("warmUpSeconds", settings.warmUp().toMillis() / 1000.0);
+        ArrayNode workers = options.putArray("workers");
+        settings.workers().forEach(workers::add);
+        options.put("pool", POOL);
+        ArrayNode operations = document.putArray("operations");
+        for (List<Benchmark.Measured> group : Benchmark.GROUPS) {
+            for (Benchmark.Measured m : group) {
+                operations.addObject().put("operation", m.id()).put("floor", m.floor()).put("description", m.description());
+            }
+        }
+        document.set("databases", Documents.databases(databases));
+        ArrayNode results = document.putArray("results");
+        for (Row r : rows) {
+            results.addObject()
+                    .put("database", r.database())
+                    .put("version", r.version())
+                    .put("workers", r.workers())
+                    .put("operation", r.operation())
+                    .put("floor", r.floor())
+                    .put("calls", r.calls())
+                    .<ObjectNode>set("elapsedSeconds", Documents.measure(r.seconds()))
+                    .<ObjectNode>set("opsPerSecond", Documents.measure(r.opsPerSecond()))
+                    .<ObjectNode>set("ratio", r.floor() == null ? null : Documents.measure(r.ratio()))
+                    .<ObjectNode>set("statementsPerCall", Documents.measure(r.statementsPerCall()))
+                    .put("errorCount", r.errors())
+                    .put("errorSample", r.errorSample());
+        }
+        return Documents.render(document);
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : String.format(Locale.ROOT, "%.2f", millis / 1000.0);
+    }
+}
