@@ -2,11 +2,13 @@ package dev.idem;
 
 import dev.idem.internal.Database;
 import dev.idem.internal.GetOrCreate;
+import dev.idem.internal.GetOrCreateAll;
 import dev.idem.internal.Links;
 import dev.idem.internal.Transactions;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -49,12 +51,14 @@ public final class Idem implements Operations {
     private final Database database;
     private final Transactions transactions;
     private final GetOrCreate getOrCreate;
+    private final GetOrCreateAll getOrCreateAll;
     private final Links links;
 
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
         this.database = new Database(dialect);
         this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), database);
         this.getOrCreate = new GetOrCreate(database);
+        this.getOrCreateAll = new GetOrCreateAll(database, transactions, getOrCreate);
         this.links = new Links(database, transactions);
     }
 
@@ -105,6 +109,13 @@ public final class Idem implements Operations {
             @Override
             public Got getOrCreate(Table table, Values key, Values defaults) {
                 return transactions.onCallerConnection(connection, c -> getOrCreate.run(c, table, key, defaults));
+            }
+
+            @Override
+            public List<Got> getOrCreateAll(Table table, List<Values> rows) {
+                Objects.requireNonNull(table, "table");
+                Objects.requireNonNull(rows, "rows");
+                return transactions.onCallerConnection(connection, c -> getOrCreateAll.run(c, table, rows));
             }
 
             @Override
@@ -160,6 +171,13 @@ public final class Idem implements Operations {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(defaults, "defaults");
         return transactions.withOwnConnection(c -> getOrCreate.run(c, table, key, defaults));
+    }
+
+    @Override
+    public List<Got> getOrCreateAll(Table table, List<Values> rows) {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(rows, "rows");
+        return transactions.withOwnConnection(c -> getOrCreateAll.run(c, table, rows));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.idem;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The race-free operations. {@link Idem} runs each in a transaction of its own on a connection from its
@@ -27,6 +28,24 @@ public interface Operations {
     default Got getOrCreate(Table table, Values key) {
         return getOrCreate(table, key, Values.empty());
     }
+
+    /**
+     * {@link #getOrCreate} of many rows at once, each with the same guarantees: concurrent callers of a key
+     * get the same row, and exactly one of them, across all calls, gets {@code created() == true}. Each
+     * {@code Values} holds the key columns and, optionally, other columns written only when that row is
+     * created. Returns one {@code Got} per input, in input order. A key given twice gets one row; both
+     * inputs get it, and only the first may have {@code created() == true} (the later one's other columns
+     * are not applied). Every input is checked before anything is written. The keys are sent sorted into
+     * one order, so that overlapping batches of concurrent callers never deadlock each other, in a few
+     * statements per chunk of the database's parameter limit, never one per key (PostgreSQL: one statement
+     * per chunk, however many rows); several chunks run as one transaction.
+     *
+     * @throws IllegalArgumentException when a row misses a key value or holds {@code null} in one
+     * @throws SchemaMismatchException when the table, a column, or a unique constraint on the key is missing
+     * @throws IntegrityViolationException when the database refuses a new row for another reason; nothing of the call is kept then
+     * @throws RetryTransactionException when only running the caller's whole transaction again can succeed
+     */
+    List<Got> getOrCreateAll(Table table, List<Values> rows);
 
     /**
      * Links {@code owner} to {@code target} unless they are linked already. One statement.

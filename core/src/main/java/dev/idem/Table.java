@@ -21,12 +21,14 @@ public final class Table {
     private final String name;
     private final List<String> key;
     private final String generatedKey;
+    private final int hash;
 
     private Table(String schema, String name, List<String> key, String generatedKey) {
         this.schema = schema;
         this.name = name;
         this.key = key;
         this.generatedKey = generatedKey;
+        this.hash = Objects.hash(schema, name, key, generatedKey); // looked up on every call: computed once
     }
 
     /** The table called {@code name}, looked up the way the database folds unquoted names. */
@@ -67,13 +69,13 @@ public final class Table {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Table t && Objects.equals(schema, t.schema) && name.equals(t.name) && key.equals(t.key)
+        return o == this || o instanceof Table t && hash == t.hash && Objects.equals(schema, t.schema) && name.equals(t.name) && key.equals(t.key)
                 && Objects.equals(generatedKey, t.generatedKey);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(schema, name, key, generatedKey);
+        return hash;
     }
 
     @Override

@@ -35,8 +35,16 @@ final class Catalog {
      * @param partialIndexes a query naming the unique indexes that make only part of a value unique, which
      *        the driver's metadata shows as plain ones; bound with the table's name, then (where schemas
      *        are catalogs) its database; or null
+     * @param columnTypes a query naming each column's type as a cast accepts it (no length, so that a cast never
+     *        truncates), bound with the table's quoted name; for statements that bind a column's values as one
+     *        array (PostgreSQL); or null
      */
-    record Rules(boolean schemasAreCatalogs, boolean hasCurrentSchema, String searchPath, boolean searchEverySchema, String partialIndexes) {
+    record Rules(boolean schemasAreCatalogs, boolean hasCurrentSchema, String searchPath, boolean searchEverySchema, String partialIndexes,
+                 String columnTypes) {
+
+        Rules(boolean schemasAreCatalogs, boolean hasCurrentSchema, String searchPath, boolean searchEverySchema, String partialIndexes) {
+            this(schemasAreCatalogs, hasCurrentSchema, searchPath, searchEverySchema, partialIndexes, null);
+        }
     }
 
     private Catalog() {
@@ -94,7 +102,23 @@ final class Catalog {
                     + ", so concurrent inserts of the same key would both succeed. Add one, for example: alter table "
                     + display + " add unique (" + String.join(", ", key) + ")");
         }
-        return new Shape(dialect, display, quotedName, columns, key, keyIndexes, generated);
+        return new Shape(dialect, display, quotedName, columns, key, keyIndexes, generated, columnTypes(connection, rules, quotedName));
+    }
+
+    /** Each column's type, as {@link Rules#columnTypes} reads it; empty where the database needs none. */
+    private static Map<String, String> columnTypes(Connection connection, Rules rules, String quotedName) throws SQLException {
+        Map<String, String> types = new LinkedHashMap<>();
+        if (rules.columnTypes() != null) {
+            try (PreparedStatement ps = connection.prepareStatement(rules.columnTypes())) {
+                ps.setString(1, quotedName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        types.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        return types;
     }
 
     private record Located(String catalog, String schema, String name) {

@@ -33,38 +33,38 @@ public final class GetOrCreate {
     }
 
     public Got run(Connection connection, Table table, Values key, Values defaults) throws SQLException {
-        for (int i = 0; i < key.size(); i++) {
-            if (key.values().get(i) == null) {
-                throw new IllegalArgumentException("Key column '" + key.columns().get(i) + "' of " + table.name() + " is NULL: NULLs never conflict"
-                        + " in a unique constraint, so every caller would insert a row of its own. Give a value");
-            }
-        }
+        refuseNullKey(table, key);
         Dialect d = database.dialect(connection);
         Shape shape = database.shape(connection, table);
         Object[] keyValues = keyValues(shape, table, key);
-        List<String> columns = new ArrayList<>(shape.key);
-        List<Object> values = new ArrayList<>(List.of(keyValues));
-        for (int i = 0; i < defaults.size(); i++) {
-            String column = shape.column(defaults.columns().get(i));
-            if (shape.key.contains(column)) {
-                throw new IllegalArgumentException("Column '" + column + "' of " + shape.display + " is part of the key; give it in the key, not in the defaults");
-            }
-            columns.add(column);
-            values.add(defaults.values().get(i));
+        List<String> columns = null;
+        String readOrInsert = null;
+        if (shape.readsOrInsertsInOneStatement && !connection.isReadOnly()) { // read-only: the INSERT would fail even on a hit
+            columns = defaults.isEmpty() ? shape.key : columns(shape, defaults);
+            readOrInsert = shape.readOrInsert(columns);
         }
-        String insert = shape.insert(columns);
         List<SQLException> unnamedConflicts = new ArrayList<>();
         List<SQLException> keyConflicts = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
-            Row row = select(connection, shape.selectByKey, keyValues);
-            if (row != null) {
-                return new Got(row, false, shape.generatedKey);
+            if (readOrInsert != null) {
+                Got got = readOrInsert(connection, d, shape, readOrInsert, keyValues, defaults);
+                if (got != null) {
+                    return got;
+                }
+            } else {
+                Row row = select(connection, shape, shape.selectByKey, keyValues);
+                if (row != null) {
+                    return new Got(row, false, shape.generatedKey);
+                }
+                if (columns == null) {
+                    columns = columns(shape, defaults);
+                }
+                Row inserted = insert(connection, d, shape, shape.insert(columns), values(keyValues, defaults), keyConflicts, unnamedConflicts);
+                if (inserted != null) {
+                    return new Got(inserted, true, shape.generatedKey);
+                }
             }
-            Row inserted = insert(connection, d, shape, insert, values, keyConflicts, unnamedConflicts);
-            if (inserted != null) {
-                return new Got(inserted, true, shape.generatedKey);
-            }
-            row = select(connection, shape.lockingSelectByKey, keyValues);
+            Row row = select(connection, shape, shape.lockingSelectByKey, keyValues);
             if (row != null) {
                 return new Got(row, false, shape.generatedKey);
             }
@@ -88,6 +88,70 @@ public final class GetOrCreate {
         throw new DatabaseException("The row with key " + key + " in " + shape.display + " was deleted as fast as it was created, " + ROUNDS + " times in a row", null);
     }
 
+    /** Refuses a NULL key value: NULLs never conflict in a unique constraint, so every caller would insert a row of its own. */
+    static void refuseNullKey(Table table, Values key) {
+        for (int i = 0; i < key.size(); i++) {
+            if (key.values().get(i) == null) {
+                throw new IllegalArgumentException("Key column '" + key.columns().get(i) + "' of " + table.name() + " is NULL: NULLs never conflict"
+                        + " in a unique constraint, so every caller would insert a row of its own. Give a value");
+            }
+        }
+    }
+
+    /** The stored names of the columns a new row is inserted with: the key's, then the defaults'. */
+    static List<String> columns(Shape shape, Values defaults) {
+        List<String> columns = new ArrayList<>(shape.key.size() + defaults.size());
+        columns.addAll(shape.key);
+        for (String given : defaults.columns()) {
+            String column = shape.column(given);
+            if (shape.key.contains(column)) {
+                throw new IllegalArgumentException("Column '" + column + "' of " + shape.display + " is part of the key; give it in the key, not in the defaults");
+            }
+            columns.add(column);
+        }
+        return columns;
+    }
+
+    private static List<Object> values(Object[] keyValues, Values defaults) {
+        List<Object> values = new ArrayList<>(keyValues.length + defaults.size());
+        values.addAll(List.of(keyValues));
+        values.addAll(defaults.values());
+        return values;
+    }
+
+    /**
+     * The dialect's one statement that reads the row and inserts it on a miss; null when the key was
+     * inserted concurrently, invisible to the statement's snapshot. Inside a caller's transaction that a
+     * failed statement would abort, the savepoint travels with the statement, in the same round trip.
+     */
+    private Got readOrInsert(Connection connection, Dialect d, Shape shape, String sql, Object[] keyValues, Values defaults) throws SQLException {
+        boolean guarded = d.failedStatementAbortsTransaction() && !connection.getAutoCommit();
+        try (PreparedStatement ps = connection.prepareStatement(guarded ? d.underSavepoint(sql) : sql)) {
+            int i = 1;
+            for (Object value : keyValues) {
+                Statements.bindOne(ps, i++, value);
+            }
+            for (Object value : keyValues) {
+                Statements.bindOne(ps, i++, value);
+            }
+            for (Object value : defaults.values()) {
+                Statements.bindOne(ps, i++, value);
+            }
+            try (ResultSet rs = Statements.firstResultSet(ps)) {
+                if (rs == null || !rs.next()) {
+                    return null;
+                }
+                String[] labels = shape.labels(sql, rs.getMetaData());
+                return new Got(Statements.row(rs, labels, 1, 1), rs.getBoolean(labels.length), shape.generatedKey);
+            }
+        } catch (SQLException e) {
+            if (guarded) {
+                Statements.rollbackToSentSavepoint(connection, d, e);
+            }
+            throw database.translate(e, "insert into " + shape.display);
+        }
+    }
+
     /**
      * Inserts the row and returns it as stored, or {@code null} when the key exists: the dialect skipped
      * the row, or the database raised a conflict on the key. A unique violation that names no constraint
@@ -102,9 +166,9 @@ public final class GetOrCreate {
             boolean hasResults = ps.execute();
             Row row;
             if (d.returnsInsertedRows()) {
-                row = hasResults ? Statements.readRow(ps.getResultSet()) : null;
+                row = hasResults ? Statements.readRow(ps.getResultSet(), shape, sql, 0) : null;
             } else {
-                row = select(connection, shape.selectByKey, values.subList(0, shape.key.size()).toArray());
+                row = select(connection, shape, shape.selectByKey, values.subList(0, shape.key.size()).toArray());
             }
             Statements.release(connection, savepoint);
             return row;
@@ -144,11 +208,11 @@ public final class GetOrCreate {
         return values;
     }
 
-    private Row select(Connection connection, String sql, Object[] keyValues) throws SQLException {
+    private Row select(Connection connection, Shape shape, String sql, Object[] keyValues) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             Statements.bind(ps, keyValues);
             try (ResultSet rs = ps.executeQuery()) {
-                return Statements.readRow(rs);
+                return Statements.readRow(rs, shape, sql, 0);
             }
         } catch (SQLException e) {
             throw database.translate(e, "read");

@@ -32,6 +32,12 @@ final class H2Dialect implements Dialect {
         return false;
     }
 
+    /** Many rows: a plain multi-row INSERT (atomic, unlike one inside {@code FINAL TABLE}), the rows read back after. */
+    @Override
+    public boolean returnsInsertedRowsInBulk() {
+        return false;
+    }
+
     @Override
     public boolean returnsInsertedRows() {
         return true;
@@ -40,5 +46,11 @@ final class H2Dialect implements Dialect {
     @Override
     public boolean failedStatementAbortsTransaction() {
         return false;
+    }
+
+    /** H2 sets no limit of its own on the parameters of a statement; this keeps statements of a sane size. */
+    @Override
+    public int maxParameters() {
+        return 32_767;
     }
 }

@@ -54,6 +54,12 @@ final class InnoDbDialect implements Dialect {
         return Dialect.super.insertRow(table, columns, key) + (returning ? " returning *" : "");
     }
 
+    /** A plain multi-row INSERT, all or nothing; MariaDB returns the rows it inserted. */
+    @Override
+    public String insertRows(String table, List<String> columns, List<String> key, int rows) {
+        return Dialect.super.insertRows(table, columns, key, rows) + (returning ? " returning *" : "");
+    }
+
     /**
      * Links are plain inserts, on MariaDB too. An insert that skips existing pairs by itself
      * ({@code INSERT ... SELECT ... WHERE NOT EXISTS}) takes shared gap locks under REPEATABLE READ, and two

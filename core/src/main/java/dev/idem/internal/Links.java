@@ -30,7 +30,7 @@ import java.util.Set;
 public final class Links {
 
     /** Numbers by value, anything else by its text: one total order that every caller agrees on. */
-    private static final Comparator<Object> LOCK_ORDER = (a, b) -> {
+    static final Comparator<Object> LOCK_ORDER = (a, b) -> {
         Object x = normalize(a);
         Object y = normalize(b);
         if (x instanceof BigDecimal m && y instanceof BigDecimal n) {

@@ -1,6 +1,7 @@
 package dev.idem.internal;
 
 import dev.idem.spi.Dialect;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,11 +12,22 @@ import java.util.List;
  * a row the snapshot cannot see raises 40001 instead). Never {@code MERGE}, which raises unique
  * violations under concurrent inserts on PostgreSQL, and never SQLite's {@code INSERT OR IGNORE}, which
  * also silences NOT NULL, CHECK and foreign-key failures.
+ *
+ * <p>PostgreSQL reads and inserts in one statement: a data-modifying {@code WITH} whose insert runs only
+ * when the read found nothing, so a hit inserts nothing and draws no sequence value, and a miss costs one
+ * round trip. Many rows go in as one array per column ({@code unnest}), one parameter per column whatever
+ * their number. SQLite allows no INSERT inside {@code WITH}, so it reads first and inserts on a miss.
+ * pgjdbc sends several statements in one round trip, so inside a caller's transaction the savepoint that
+ * keeps it usable after a refused row travels with the statement.
  */
 final class OnConflictDialect implements Dialect {
 
     /** PostgreSQL looks for an unqualified name along its search path, and nowhere else. */
-    static final Catalog.Rules POSTGRESQL_CATALOG = new Catalog.Rules(false, true, "select unnest(current_schemas(false))", false, null);
+    static final Catalog.Rules POSTGRESQL_CATALOG = new Catalog.Rules(false, true, "select unnest(current_schemas(false))", false, null,
+            "select attname, format_type(atttypid, null) from pg_attribute where attrelid = ?::regclass and attnum > 0 and not attisdropped");
+
+    /** A savepoint name of Idem's own; a caller's savepoint of the same name is shadowed, then uncovered again, never lost. */
+    private static final String SAVEPOINT = "idem_savepoint";
 
     /** SQLite has no schemas to speak of; sqlite-jdbc reports a partial index without its WHERE clause, so they are asked for. */
     static final Catalog.Rules SQLITE_CATALOG = new Catalog.Rules(false, false, null, false,
@@ -27,21 +39,23 @@ final class OnConflictDialect implements Dialect {
     private final String name;
     private final boolean failedStatementAbortsTransaction;
     private final int maxParameters;
+    private final boolean postgresql;
 
-    private OnConflictDialect(String name, boolean failedStatementAbortsTransaction, int maxParameters) {
+    private OnConflictDialect(String name, boolean failedStatementAbortsTransaction, int maxParameters, boolean postgresql) {
         this.name = name;
         this.failedStatementAbortsTransaction = failedStatementAbortsTransaction;
         this.maxParameters = maxParameters;
+        this.postgresql = postgresql;
     }
 
     /** PostgreSQL aborts the transaction on any error; the protocol carries at most 65,535 parameters. */
     static OnConflictDialect postgresql() {
-        return new OnConflictDialect("postgresql", true, 32_767);
+        return new OnConflictDialect("postgresql", true, 32_767, true);
     }
 
     /** SQLite rolls back only the failed statement; 32,766 host parameters since 3.32. */
     static OnConflictDialect sqlite() {
-        return new OnConflictDialect("sqlite", false, 32_766);
+        return new OnConflictDialect("sqlite", false, 32_766, false);
     }
 
     @Override
@@ -57,6 +71,107 @@ final class OnConflictDialect implements Dialect {
     @Override
     public String insertLinks(String table, String owner, String target, int pairs) {
         return Dialect.super.insertLinks(table, owner, target, pairs) + " on conflict (" + owner + ", " + target + ") do nothing returning " + target;
+    }
+
+    /**
+     * {@code with found as (select ...), ins as (insert ... select ... where not exists (select 1 from found)
+     * on conflict (key) do nothing returning *) select *, true from ins union all select *, false from found}.
+     * The values are cast to their columns' types (without a length: the assignment to the column still
+     * refuses a value too long), since a SELECT list gives a parameter no type of its own.
+     */
+    @Override
+    public String readOrInsertRow(String table, List<String> columns, List<String> types, List<String> key) {
+        if (!postgresql) {
+            return null;
+        }
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("?::").append(types.get(i));
+        }
+        return "with found as (select * from " + table + keyEquals(key, "") + "), ins as (insert into " + table + " (" + String.join(", ", columns)
+                + ") select " + values + " where not exists (select 1 from found) on conflict (" + String.join(", ", key)
+                + ") do nothing returning *) select *, true from ins union all select *, false from found";
+    }
+
+    /**
+     * {@code with input as (select * from unnest(?::type[], ...) with ordinality as x(v1, ..., p)), ins as
+     * (insert ... select v1, ... from input where not exists (select 1 from table where key = input's key)
+     * order by p on conflict (key) do nothing returning *)}, then each input's position joined to the row
+     * this statement inserted or the row that was there. Every part of the statement sees one snapshot, so
+     * the rows it inserted show only through {@code ins}.
+     */
+    @Override
+    public String readOrInsertRows(String table, List<String> columns, List<String> types, List<String> key) {
+        if (!postgresql) {
+            return null;
+        }
+        List<String> inputKey = new ArrayList<>();
+        for (String k : key) {
+            inputKey.add("v" + (columns.indexOf(k) + 1));
+        }
+        return "with input as (" + unnest(columns.size(), types) + "), ins as (insert into " + table + " (" + String.join(", ", columns)
+                + ") select " + String.join(", ", vs(columns.size())) + " from input where not exists (select 1 from " + table + " t"
+                + joinOn("t", key, "input", inputKey) + ") order by p on conflict (" + String.join(", ", key) + ") do nothing returning *)"
+                + " select input.p, true, ins.* from input join ins" + joinOn("ins", key, "input", inputKey).replace(" where ", " on ")
+                + " union all select input.p, false, t.* from input join " + table + " t" + joinOn("t", key, "input", inputKey).replace(" where ", " on ");
+    }
+
+    @Override
+    public String readRows(String table, List<String> key, List<String> types) {
+        if (!postgresql) {
+            return null;
+        }
+        return "select input.p, t.* from (" + unnest(key.size(), types) + ") input join " + table + " t"
+                + joinOn("t", key, "input", vs(key.size())).replace(" where ", " on ");
+    }
+
+    @Override
+    public String underSavepoint(String statement) {
+        return postgresql ? "savepoint " + SAVEPOINT + "; " + statement + "; release savepoint " + SAVEPOINT : null;
+    }
+
+    @Override
+    public String rollbackToSavepoint() {
+        return "rollback to savepoint " + SAVEPOINT;
+    }
+
+    /** SQLite: a multi-row {@code ON CONFLICT (key) DO NOTHING RETURNING *}. */
+    @Override
+    public String insertRows(String table, List<String> columns, List<String> key, int rows) {
+        return Dialect.super.insertRows(table, columns, key, rows) + " on conflict (" + String.join(", ", key) + ") do nothing returning *";
+    }
+
+    private static String unnest(int columns, List<String> types) {
+        StringBuilder arrays = new StringBuilder();
+        for (int i = 0; i < columns; i++) {
+            arrays.append(i == 0 ? "" : ", ").append("?::").append(types.get(i)).append("[]");
+        }
+        return "select * from unnest(" + arrays + ") with ordinality as x(" + String.join(", ", vs(columns)) + ", p)";
+    }
+
+    private static List<String> vs(int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            names.add("v" + i);
+        }
+        return names;
+    }
+
+    private static String keyEquals(List<String> key, String alias) {
+        StringBuilder where = new StringBuilder();
+        for (String k : key) {
+            where.append(where.length() == 0 ? " where " : " and ").append(alias).append(k).append(" = ?");
+        }
+        return where.toString();
+    }
+
+    private static String joinOn(String table, List<String> key, String input, List<String> inputKey) {
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < key.size(); i++) {
+            where.append(i == 0 ? " where " : " and ").append(table).append('.').append(key.get(i)).append(" = ").append(input).append('.')
+                    .append(inputKey.get(i));
+        }
+        return where.toString();
     }
 
     @Override

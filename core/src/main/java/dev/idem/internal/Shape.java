@@ -24,13 +24,20 @@ final class Shape {
     final String generatedKey;
     final String selectByKey;
     final String lockingSelectByKey;
+    /** True when the dialect reads the key's row and inserts it on a miss in one statement ({@link Dialect#readOrInsertRow}). */
+    final boolean readsOrInsertsInOneStatement;
     private final Dialect dialect;
     private final Map<List<String>, String> inserts = new ConcurrentHashMap<>();
     private final Map<Integer, String> links = new ConcurrentHashMap<>();
     private final Map<String, String> storedNames = new ConcurrentHashMap<>();
+    private final Map<String, String> columnTypes;
+    private final Map<List<String>, String> readOrInserts = new ConcurrentHashMap<>();
+    private final Map<List<String>, String> readOrInsertRows = new ConcurrentHashMap<>();
+    private final Map<String, String[]> labels = new ConcurrentHashMap<>();
 
     Shape(Dialect dialect, String display, String quotedName, List<String> columns, List<String> key, Set<String> keyIndexes,
-          String generatedKey) {
+          String generatedKey, Map<String, String> columnTypes) {
+        this.columnTypes = Map.copyOf(columnTypes);
         this.dialect = dialect;
         this.display = display;
         this.quotedName = quotedName;
@@ -44,6 +51,8 @@ final class Shape {
         }
         this.selectByKey = "select * from " + quotedName + where;
         this.lockingSelectByKey = selectByKey + dialect.lockingReadSuffix();
+        this.readsOrInsertsInOneStatement = !this.columnTypes.isEmpty()
+                && dialect.readOrInsertRow(quotedName, quote(this.key), types(this.key), quote(this.key)) != null;
     }
 
     /** The stored name of a column given by a caller: exact match first, then ignoring case. */
@@ -68,6 +77,85 @@ final class Shape {
             key.forEach(c -> quotedKey.add(dialect.quote(c)));
             return dialect.insertRow(quotedName, quoted, quotedKey);
         });
+    }
+
+    /** The dialect's one statement that reads the key's row and inserts it when there is none, or null; see {@link Dialect#readOrInsertRow}. */
+    String readOrInsert(List<String> storedColumns) {
+        if (columnTypes.isEmpty()) {
+            return null;
+        }
+        return readOrInserts.computeIfAbsent(storedColumns, cols -> dialect.readOrInsertRow(quotedName, quote(cols), types(cols), quote(key)));
+    }
+
+    /** The dialect's one statement that reads or inserts many rows bound as arrays, or null; see {@link Dialect#readOrInsertRows}. */
+    String readOrInsertRows(List<String> storedColumns) {
+        if (columnTypes.isEmpty()) {
+            return null;
+        }
+        return readOrInsertRows.computeIfAbsent(storedColumns, cols -> dialect.readOrInsertRows(quotedName, quote(cols), types(cols), quote(key)));
+    }
+
+    /** The read of many keys bound as arrays; see {@link Dialect#readRows}. */
+    String readRows() {
+        return dialect.readRows(quotedName, quote(key), types(key));
+    }
+
+    /** The multi-row insert of {@code rows} rows of these stored columns; see {@link Dialect#insertRows}. */
+    String insertRows(List<String> storedColumns, int rows) {
+        return dialect.insertRows(quotedName, quote(storedColumns), quote(key), rows);
+    }
+
+    /** Reads the rows whose key is one of {@code rows} sets of key values, bound one set after the other. */
+    String selectByKeys(int rows, boolean locking) {
+        StringBuilder where = new StringBuilder(" where ");
+        if (key.size() == 1) {
+            where.append(dialect.quote(key.get(0))).append(" in (?").append(", ?".repeat(rows - 1)).append(')');
+        } else {
+            String one = "(" + String.join(" = ? and ", quote(key)) + " = ?)";
+            where.append(one).append((" or " + one).repeat(rows - 1));
+        }
+        return "select * from " + quotedName + where + (locking ? dialect.lockingReadSuffix() : "");
+    }
+
+    /** The type of each stored column as a cast names it (see {@link Catalog.Rules#columnTypes}). */
+    String type(String storedColumn) {
+        return columnTypes.get(storedColumn);
+    }
+
+    /**
+     * The column labels of what {@code sql} returns, read from the driver once per statement: a table's
+     * columns are read from the catalog once too, and asking the driver again costs a call per column on
+     * every row read (a native call each on SQLite).
+     */
+    String[] labels(String sql, java.sql.ResultSetMetaData meta) throws java.sql.SQLException {
+        String[] cached = labels.get(sql);
+        int count = meta.getColumnCount();
+        if (cached == null || cached.length != count) {
+            cached = new String[count];
+            for (int i = 0; i < count; i++) {
+                cached[i] = meta.getColumnLabel(i + 1);
+            }
+            labels.put(sql, cached);
+        }
+        return cached;
+    }
+
+    private List<String> quote(List<String> names) {
+        List<String> quoted = new ArrayList<>(names.size());
+        names.forEach(c -> quoted.add(dialect.quote(c)));
+        return quoted;
+    }
+
+    private List<String> types(List<String> names) {
+        List<String> types = new ArrayList<>(names.size());
+        for (String c : names) {
+            String t = columnTypes.get(c);
+            if (t == null) {
+                throw new IllegalStateException("No type is known for column " + c + " of " + display);
+            }
+            types.add(t);
+        }
+        return types;
     }
 
     /** The insert of {@code pairs} links; the key's two columns are the owner and the target. */

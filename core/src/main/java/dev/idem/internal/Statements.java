@@ -62,6 +62,53 @@ final class Statements {
         }
     }
 
+    /** {@link #readRow(ResultSet)} with the labels {@code shape} caches for {@code sql}; the last {@code skip} columns are left out. */
+    static Row readRow(ResultSet rs, Shape shape, String sql, int skip) throws SQLException {
+        try (rs) {
+            if (!rs.next()) {
+                return null;
+            }
+            Row row = row(rs, shape.labels(sql, rs.getMetaData()), 1, skip);
+            while (rs.next()) {
+                // drain: see above
+            }
+            return row;
+        }
+    }
+
+    /** The current row of {@code rs} from column {@code first} (1-based), its last {@code skip} columns left out. */
+    static Row row(ResultSet rs, String[] labels, int first, int skip) throws SQLException {
+        Map<String, Object> values = new LinkedHashMap<>((int) ((labels.length - first - skip + 1) / 0.75f) + 1);
+        for (int i = first; i <= labels.length - skip; i++) {
+            values.put(labels[i - 1], rs.getObject(i));
+        }
+        return new Row(values);
+    }
+
+    /**
+     * Executes {@code ps} and returns its first result set, skipping the update counts of the statements
+     * sent with it (a savepoint before it); null when it has none.
+     */
+    static ResultSet firstResultSet(PreparedStatement ps) throws SQLException {
+        boolean isResultSet = ps.execute();
+        while (!isResultSet) {
+            if (ps.getUpdateCount() == -1) {
+                return null;
+            }
+            isResultSet = ps.getMoreResults();
+        }
+        return ps.getResultSet();
+    }
+
+    /** Undoes a failed statement sent under the dialect's savepoint, keeping the caller's transaction usable. */
+    static void rollbackToSentSavepoint(Connection connection, Dialect d, SQLException cause) {
+        try (var s = connection.createStatement()) {
+            s.execute(d.rollbackToSavepoint());
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     static void bind(PreparedStatement ps, Object... values) throws SQLException {
         for (int i = 0; i < values.length; i++) {
             bindOne(ps, i + 1, values[i]);

@@ -45,6 +45,71 @@ public interface Dialect {
         return "insert into " + table + " (" + owner + ", " + target + ") values (?, ?)" + ", (?, ?)".repeat(pairs - 1);
     }
 
+    /**
+     * One statement that reads the row whose key columns hold the bound key and inserts it only when there
+     * is none, so that a hit writes nothing and draws no sequence value; or {@code null}, the default, when
+     * the database has none (Idem then reads first and inserts on a miss). Bound with the key values, then
+     * the values of {@code columns}. Yields the row's columns followed by one boolean, true when this
+     * statement inserted the row; and no row when the key was inserted concurrently and is invisible to
+     * the statement's snapshot, which a new statement then reads.
+     *
+     * @param types each column's type as a cast names it (no length), in the order of {@code columns}
+     */
+    default String readOrInsertRow(String table, List<String> columns, List<String> types, List<String> key) {
+        return null;
+    }
+
+    /**
+     * {@link #readOrInsertRow} for many rows at once, each column's values bound as one array (so one
+     * parameter per column, whatever the number of rows), inserted in array order; or {@code null}, the
+     * default. Yields the 1-based position of each row in the arrays, then a boolean (true when this statement
+     * inserted the row), then the row's columns. Positions missing from the result were inserted concurrently
+     * and are invisible to the statement's snapshot.
+     */
+    default String readOrInsertRows(String table, List<String> columns, List<String> types, List<String> key) {
+        return null;
+    }
+
+    /**
+     * The SELECT that reads, for key values bound as one array per key column, each existing row: its 1-based
+     * position in the arrays, then its columns; or {@code null}, the default, where {@link #readOrInsertRows}
+     * is null.
+     */
+    default String readRows(String table, List<String> key, List<String> types) {
+        return null;
+    }
+
+    /**
+     * {@code statement} wrapped in a savepoint that the driver sends with it in one round trip, so that its
+     * failure leaves the surrounding transaction usable at no cost when it succeeds; or {@code null}, the
+     * default, when the driver cannot send several statements at once (Idem then sets the savepoint itself).
+     * After a failure Idem runs {@link #rollbackToSavepoint()}.
+     */
+    default String underSavepoint(String statement) {
+        return null;
+    }
+
+    /** What undoes a failed {@link #underSavepoint} statement; used only where that is not null. */
+    default String rollbackToSavepoint() {
+        throw new UnsupportedOperationException(name() + " sends no savepoint with a statement");
+    }
+
+    /**
+     * The statement that inserts {@code rows} rows of {@code columns}, several at once: by default a plain
+     * multi-row INSERT, all or nothing, raising a unique violation on an existing key. Where
+     * {@link #returnsInsertedRowsInBulk()}, it yields every row it inserted; where
+     * {@link #skipsKeyConflicts()}, it skips rows whose key exists.
+     */
+    default String insertRows(String table, List<String> columns, List<String> key, int rows) {
+        String row = "(?" + ", ?".repeat(columns.size() - 1) + ")";
+        return "insert into " + table + " (" + String.join(", ", columns) + ") values " + row + (", " + row).repeat(rows - 1);
+    }
+
+    /** True when {@link #insertRows} returns the rows it inserted; by default as {@link #returnsInsertedRows()}. */
+    default boolean returnsInsertedRowsInBulk() {
+        return returnsInsertedRows();
+    }
+
     /** True when the statements above skip rows whose key exists instead of raising a unique violation; false by default. */
     default boolean skipsKeyConflicts() {
         return false;

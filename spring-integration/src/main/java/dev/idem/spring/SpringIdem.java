@@ -11,6 +11,7 @@ import dev.idem.Values;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -115,6 +116,11 @@ public final class SpringIdem implements Operations {
     @Override
     public Got getOrCreate(Table table, Values key, Values defaults) {
         return run(operations -> operations.getOrCreate(table, key, defaults));
+    }
+
+    @Override
+    public List<Got> getOrCreateAll(Table table, List<Values> rows) {
+        return run(operations -> operations.getOrCreateAll(table, rows));
     }
 
     @Override

@@ -100,9 +100,9 @@ class IsolationLevelsTest {
     /**
      * On a data source whose connections run at REPEATABLE READ (then SERIALIZABLE):
      * 1. B begins and inserts "urgent", uncommitted.
-     * 2. Idem's getOrCreate misses and its INSERT waits for B.
-     * 3. B commits: the INSERT fails with 40001, and Idem, owning its transaction, runs the operation
-     *    again: the new SELECT finds B's row.
+     * 2. Idem's getOrCreate (one statement that reads, then inserts on a miss) misses and its INSERT waits for B.
+     * 3. B commits: the statement fails with 40001, and Idem, owning its transaction, runs the operation
+     *    again: the new statement finds B's row.
      */
     @DatabaseTest(Engine.POSTGRESQL)
     void dataSourceModeRetriesASerializationFailureItself(TestDatabase db) throws Exception {
@@ -110,13 +110,16 @@ class IsolationLevelsTest {
         for (int isolation : List.of(Connection.TRANSACTION_REPEATABLE_READ, Connection.TRANSACTION_SERIALIZABLE)) {
             JdbcSpy spy = new JdbcSpy();
             Idem idem = Idem.create(spy.wrap(db.dataSource(isolation)));
+            try (Connection c = db.connect()) {
+                idem.check(c, TAG); // the catalog, read once, is not what is counted
+            }
             Values key = Values.of("title", "urgent-" + isolation);
             try (Session b = Session.open(db)) {
                 b.begin();
                 Got byB = b.call(c -> Idem.create(db.dataSource()).on(c).getOrCreate(TAG, key));
                 CountDownLatch inserting = new CountDownLatch(1);
                 spy.beforeExecute(sql -> {
-                    if (sql.startsWith("insert")) {
+                    if (sql.contains("insert into")) {
                         inserting.countDown();
                     }
                 });
@@ -129,7 +132,7 @@ class IsolationLevelsTest {
                     Got result = got.get(30, TimeUnit.SECONDS);
                     assertFalse(result.created());
                     assertEquals(byB.longId(), result.longId());
-                    assertEquals(3, spy.count(), "select, insert (40001), then select again: " + spy.executed());
+                    assertEquals(2, spy.count(), "read-or-insert (40001), then read-or-insert again: " + spy.executed());
                 } finally {
                     caller.shutdownNow();
                 }

@@ -1,0 +1,412 @@
+package dev.idem.internal;
+
+import dev.idem.Got;
+import dev.idem.Row;
+import dev.idem.Table;
+import dev.idem.Values;
+import dev.idem.spi.BoundValue;
+import dev.idem.spi.Dialect;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Get-or-create of many keys at once, each with every guarantee of {@link GetOrCreate}. The keys are
+ * made distinct (a key given twice gets one row, and its first occurrence is the one that may have
+ * created it), sorted into one order that every caller shares, so that overlapping batches lock their
+ * keys in the same order and never deadlock each other, and sent in chunks within the database's
+ * parameter limit: on PostgreSQL one statement per chunk that reads and inserts, each column's values
+ * bound as one array; elsewhere a read of the chunk's keys, then one multi-row insert of the missing
+ * ones. A key that lost a race is read again by a new statement; whatever the chunk cannot settle (a
+ * row that vanished meanwhile, a value the driver hands back in another type) falls back to
+ * {@link GetOrCreate}, one key at a time. Several statements that write run as one transaction.
+ */
+public final class GetOrCreateAll {
+
+    /** Insert, re-read, insert again: more than one round only when rows vanish in between. */
+    private static final int ROUNDS = 3;
+
+    private final Database database;
+    private final Transactions transactions;
+    private final GetOrCreate single;
+
+    public GetOrCreateAll(Database database, Transactions transactions, GetOrCreate single) {
+        this.database = database;
+        this.transactions = transactions;
+        this.single = single;
+    }
+
+    /** One input: the key values in the key's stored order, the stored columns to insert (key first), the other values. */
+    private record Entry(int index, Values key, Object[] keyValues, List<Object> normalized, List<String> columns, Values defaults) {
+
+        List<Object> values() {
+            List<Object> values = new ArrayList<>(keyValues.length + defaults.size());
+            values.addAll(Arrays.asList(keyValues));
+            values.addAll(defaults.values());
+            return values;
+        }
+    }
+
+    public List<Got> run(Connection connection, Table table, List<Values> rows) throws SQLException {
+        for (Values row : rows) {
+            if (row == null) {
+                throw new IllegalArgumentException("A row of the batch for " + table.name() + " is null");
+            }
+            for (int c = 0; c < row.size(); c++) {
+                for (String k : table.keyColumns()) {
+                    if (k.equalsIgnoreCase(row.columns().get(c)) && row.values().get(c) == null) {
+                        GetOrCreate.refuseNullKey(table, Values.of(row.columns().get(c), null));
+                    }
+                }
+            }
+        }
+        Dialect d = database.dialect(connection);
+        Shape shape = database.shape(connection, table);
+        List<Entry> entries = entries(shape, table, rows);
+        Got[] results = new Got[rows.size()];
+        // One entry per distinct key, in the order every caller sorts into.
+        Map<List<Object>, Entry> distinct = new HashMap<>();
+        List<Entry> sorted = new ArrayList<>();
+        for (Entry e : entries) {
+            if (distinct.putIfAbsent(e.normalized, e) == null) {
+                sorted.add(e);
+            }
+        }
+        sorted.sort(GetOrCreateAll::compare);
+        boolean arrays = shape.readsOrInsertsInOneStatement && !connection.isReadOnly();
+        List<List<Entry>> chunks = chunks(sorted, arrays ? d.maxParameters() : d.maxParameters() / Math.max(1, maxColumns(sorted)));
+        Transactions.Operation<Void> work = c -> {
+            for (List<Entry> chunk : chunks) {
+                if (arrays) {
+                    readOrInsert(c, d, table, shape, chunk, results);
+                } else {
+                    selectThenInsert(c, d, table, shape, chunk, results);
+                }
+            }
+            return null;
+        };
+        if (arrays && chunks.size() <= 1) {
+            work.run(connection); // one statement: auto-commit keeps it atomic
+        } else if (!chunks.isEmpty()) {
+            transactions.asOneTransaction(connection, work);
+        }
+        // A key given twice: every later occurrence gets the same row, found rather than created.
+        for (Entry e : entries) {
+            Entry first = distinct.get(e.normalized);
+            if (first != e) {
+                Got got = results[first.index];
+                results[e.index] = new Got(got.row(), false, shape.generatedKey);
+            }
+        }
+        return Arrays.asList(results);
+    }
+
+    /** Checks every input before anything is written: the key complete and without NULL, no key column among the defaults. */
+    private static List<Entry> entries(Shape shape, Table table, List<Values> rows) {
+        List<Entry> entries = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Values row = rows.get(i);
+            if (row == null) {
+                throw new IllegalArgumentException("Row " + i + " of the batch for " + table.name() + " is null");
+            }
+            Object[] keyValues = new Object[shape.key.size()];
+            boolean[] given = new boolean[keyValues.length];
+            Values defaults = Values.empty();
+            Values key = Values.empty();
+            for (int c = 0; c < row.size(); c++) {
+                String column = shape.column(row.columns().get(c));
+                int position = shape.key.indexOf(column);
+                if (position < 0) {
+                    defaults = defaults.and(column, row.values().get(c));
+                } else {
+                    keyValues[position] = row.values().get(c);
+                    given[position] = true;
+                    key = key.and(column, row.values().get(c));
+                }
+            }
+            for (int k = 0; k < given.length; k++) {
+                if (!given[k]) {
+                    throw new IllegalArgumentException("Row " + i + " of the batch, " + row + ", has no value for key column '" + shape.key.get(k)
+                            + "' of " + shape.display + "; the key is " + shape.key);
+                }
+            }
+            GetOrCreate.refuseNullKey(table, key);
+            List<Object> normalized = new ArrayList<>(keyValues.length);
+            for (Object v : keyValues) {
+                normalized.add(Links.normalize(v));
+            }
+            entries.add(new Entry(i, key, keyValues, normalized, GetOrCreate.columns(shape, defaults), defaults));
+        }
+        return entries;
+    }
+
+    // PostgreSQL: one statement per chunk, each column's values as one array.
+
+    private void readOrInsert(Connection connection, Dialect d, Table table, Shape shape, List<Entry> chunk, Got[] results) throws SQLException {
+        List<String> columns = chunk.get(0).columns;
+        String sql = shape.readOrInsertRows(columns);
+        boolean guarded = d.failedStatementAbortsTransaction() && !connection.getAutoCommit();
+        Got[] got = new Got[chunk.size()];
+        try (PreparedStatement ps = connection.prepareStatement(guarded ? d.underSavepoint(sql) : sql)) {
+            String[][] texts = new String[columns.size()][chunk.size()];
+            for (int i = 0; i < chunk.size(); i++) {
+                List<Object> values = chunk.get(i).values();
+                for (int c = 0; c < values.size(); c++) {
+                    texts[c][i] = text(values.get(c));
+                }
+            }
+            for (int c = 0; c < columns.size(); c++) {
+                ps.setArray(c + 1, connection.createArrayOf("text", texts[c]));
+            }
+            try (ResultSet rs = Statements.firstResultSet(ps)) {
+                Set<Row> created = new HashSet<>();
+                while (rs != null && rs.next()) {
+                    String[] labels = shape.labels(sql, rs.getMetaData());
+                    Row row = Statements.row(rs, labels, 3, 0);
+                    // Two inputs the database holds equal (CHAR padding, say) share one row, created at most once.
+                    got[rs.getInt(1) - 1] = new Got(row, rs.getBoolean(2) && created.add(row), shape.generatedKey);
+                }
+            }
+        } catch (SQLException e) {
+            if (guarded) {
+                Statements.rollbackToSentSavepoint(connection, d, e);
+            }
+            throw database.translate(e, "insert into " + shape.display);
+        }
+        List<Integer> lost = new ArrayList<>();
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] == null) {
+                lost.add(i);
+            }
+        }
+        if (!lost.isEmpty()) { // inserted concurrently after the statement's snapshot: a new statement sees them
+            try (PreparedStatement ps = connection.prepareStatement(shape.readRows())) {
+                for (int k = 0; k < shape.key.size(); k++) {
+                    String[] texts = new String[lost.size()];
+                    for (int i = 0; i < lost.size(); i++) {
+                        texts[i] = text(chunk.get(lost.get(i)).keyValues[k]);
+                    }
+                    ps.setArray(k + 1, connection.createArrayOf("text", texts));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    String[] labels = null;
+                    while (rs.next()) {
+                        labels = labels != null ? labels : shape.labels(shape.readRows(), rs.getMetaData());
+                        got[lost.get(rs.getInt(1) - 1)] = new Got(Statements.row(rs, labels, 2, 0), false, shape.generatedKey);
+                    }
+                }
+            } catch (SQLException e) {
+                throw database.translate(e, "read " + shape.display);
+            }
+        }
+        for (int i = 0; i < got.length; i++) {
+            Entry e = chunk.get(i);
+            results[e.index] = got[i] != null ? got[i] : single.run(connection, table, e.key, e.defaults);
+        }
+    }
+
+    /** A value as the text PostgreSQL's input function for the column's type reads; {@code null} stays NULL. */
+    static String text(Object value) {
+        Object v = value instanceof BoundValue bound ? bound.value() : value;
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof BigDecimal n) {
+            return n.toPlainString();
+        }
+        if (v instanceof byte[] bytes) {
+            return "\\x" + HexFormat.of().formatHex(bytes);
+        }
+        if (v instanceof java.util.Date date && !(v instanceof java.sql.Date) && !(v instanceof java.sql.Time) && !(v instanceof java.sql.Timestamp)) {
+            return date.toInstant().toString();
+        }
+        if (v instanceof Enum<?> e) {
+            return e.name();
+        }
+        return v.toString();
+    }
+
+    // Elsewhere: read the chunk's keys, insert the missing ones in one multi-row statement, read what that did not return.
+
+    private void selectThenInsert(Connection connection, Dialect d, Table table, Shape shape, List<Entry> chunk, Got[] results) throws SQLException {
+        Map<List<Object>, Got> got = new HashMap<>();
+        for (Row row : select(connection, shape, chunk, false)) {
+            got.putIfAbsent(normalizedKey(shape, row), new Got(row, false, shape.generatedKey));
+        }
+        Set<List<Object>> inserted = new HashSet<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            List<Entry> missing = new ArrayList<>();
+            chunk.forEach(e -> {
+                if (!got.containsKey(e.normalized)) {
+                    missing.add(e);
+                }
+            });
+            if (missing.isEmpty()) {
+                break;
+            }
+            List<Row> returned = insert(connection, d, shape, missing);
+            if (returned == null) { // a key was taken meanwhile: read as current data, and insert the rest again
+                for (Row row : select(connection, shape, missing, true)) {
+                    got.putIfAbsent(normalizedKey(shape, row), new Got(row, false, shape.generatedKey));
+                }
+                continue;
+            }
+            // An atomic insert that raised nothing inserted every row; one that skips existing keys returns those it inserted.
+            boolean all = !d.skipsKeyConflicts() || returned.size() == missing.size();
+            List<Entry> unread = new ArrayList<>();
+            Map<List<Object>, Row> byKey = new HashMap<>();
+            returned.forEach(row -> byKey.putIfAbsent(normalizedKey(shape, row), row));
+            for (Entry e : missing) {
+                Row row = byKey.get(e.normalized);
+                if (row != null || all) {
+                    inserted.add(e.normalized);
+                }
+                if (row != null) {
+                    got.put(e.normalized, new Got(row, true, shape.generatedKey));
+                } else {
+                    unread.add(e);
+                }
+            }
+            if (!unread.isEmpty()) {
+                for (Row row : select(connection, shape, unread, true)) {
+                    List<Object> k = normalizedKey(shape, row);
+                    got.putIfAbsent(k, new Got(row, inserted.contains(k), shape.generatedKey));
+                }
+            }
+            break;
+        }
+        for (Entry e : chunk) {
+            Got g = got.get(e.normalized);
+            if (g == null) { // a row that vanished, or a key read back in another type than given: one at a time
+                g = single.run(connection, table, e.key, e.defaults);
+                if (inserted.contains(e.normalized) && !g.created()) {
+                    g = new Got(g.row(), true, shape.generatedKey);
+                }
+            }
+            results[e.index] = g;
+        }
+    }
+
+    /** The rows of {@code entries}' keys; with {@code locking}, read as current data (MySQL's and MariaDB's REPEATABLE READ). */
+    private List<Row> select(Connection connection, Shape shape, List<Entry> entries, boolean locking) throws SQLException {
+        String sql = shape.selectByKeys(entries.size(), locking);
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int i = 1;
+            for (Entry e : entries) {
+                for (Object v : e.keyValues) {
+                    Statements.bindOne(ps, i++, v);
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                String[] labels = null;
+                while (rs.next()) {
+                    labels = labels != null ? labels : labels(rs);
+                    rows.add(Statements.row(rs, labels, 1, 0));
+                }
+            }
+        } catch (SQLException e) {
+            throw database.translate(e, "read " + shape.display);
+        }
+        return rows;
+    }
+
+    /** Inserts {@code entries} in one statement: the rows it returns (none where the dialect returns none), or null on a key conflict. */
+    private List<Row> insert(Connection connection, Dialect d, Shape shape, List<Entry> entries) throws SQLException {
+        String sql = shape.insertRows(entries.get(0).columns, entries.size());
+        Savepoint savepoint = Statements.savepointIfNeeded(connection, d);
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int i = 1;
+            for (Entry e : entries) {
+                for (Object v : e.values()) {
+                    Statements.bindOne(ps, i++, v);
+                }
+            }
+            if (d.returnsInsertedRowsInBulk()) {
+                ps.execute();
+                try (ResultSet rs = ps.getResultSet()) {
+                    String[] labels = null;
+                    while (rs.next()) {
+                        labels = labels != null ? labels : labels(rs);
+                        rows.add(Statements.row(rs, labels, 1, 0));
+                    }
+                }
+            } else {
+                ps.executeUpdate();
+            }
+            Statements.release(connection, savepoint);
+            return rows;
+        } catch (SQLException e) {
+            Statements.rollbackTo(connection, savepoint, e);
+            if (database.conflict(e, shape) != Database.Conflict.NONE) {
+                return null;
+            }
+            throw database.translate(e, "insert into " + shape.display);
+        }
+    }
+
+    private static String[] labels(ResultSet rs) throws SQLException {
+        var meta = rs.getMetaData();
+        String[] labels = new String[meta.getColumnCount()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = meta.getColumnLabel(i + 1);
+        }
+        return labels;
+    }
+
+    private static List<Object> normalizedKey(Shape shape, Row row) {
+        List<Object> key = new ArrayList<>(shape.key.size());
+        for (String k : shape.key) {
+            Object v = row.get(k);
+            key.add(v == null ? null : Links.normalize(v));
+        }
+        return key;
+    }
+
+    private static int compare(Entry a, Entry b) {
+        for (int i = 0; i < a.keyValues.length; i++) {
+            int c = Links.LOCK_ORDER.compare(a.keyValues[i], b.keyValues[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private static int maxColumns(List<Entry> entries) {
+        int max = 0;
+        for (Entry e : entries) {
+            max = Math.max(max, e.columns.size());
+        }
+        return max;
+    }
+
+    /** Consecutive entries with the same columns, at most {@code size} rows (and at least one) each, keeping the sorted order. */
+    private static List<List<Entry>> chunks(List<Entry> sorted, int size) {
+        List<List<Entry>> chunks = new ArrayList<>();
+        List<Entry> current = new ArrayList<>();
+        for (Entry e : sorted) {
+            if (!current.isEmpty() && (current.size() >= Math.max(1, size) || !current.get(0).columns.equals(e.columns))) {
+                chunks.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(e);
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+}
