@@ -1,11 +1,14 @@
 package dev.idem;
 
+import dev.idem.internal.Claims;
 import dev.idem.internal.Engine;
 import dev.idem.internal.Links;
 import dev.idem.internal.Transactions;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -35,11 +38,13 @@ public final class Idem implements Operations {
     private final Engine engine;
     private final Links links;
     private final Transactions transactions;
+    private final Claims claims;
 
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
         this.engine = new Engine(dialect);
         this.links = new Links(engine);
         this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), engine);
+        this.claims = new Claims(engine, transactions);
     }
 
     /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
@@ -88,6 +93,26 @@ public final class Idem implements Operations {
             @Override
             public boolean removeLink(LinkTable table, Object owner, Object target) {
                 return transactions.onCallerConnection(connection, c -> links.removeLink(c, table, owner, target));
+            }
+
+            @Override
+            public List<Claim> claim(Queue queue, String worker, int limit, Duration lease) {
+                return transactions.onCallerConnection(connection, c -> claims.claim(c, queue, worker, limit, lease));
+            }
+
+            @Override
+            public boolean finish(Queue queue, Claim claim, Values changes) {
+                return transactions.onCallerConnection(connection, c -> claims.finish(c, queue, claim, changes));
+            }
+
+            @Override
+            public boolean release(Queue queue, Claim claim, Values changes) {
+                return transactions.onCallerConnection(connection, c -> claims.release(c, queue, claim, changes));
+            }
+
+            @Override
+            public boolean renew(Queue queue, Claim claim, Duration lease) {
+                return transactions.onCallerConnection(connection, c -> claims.renew(c, queue, claim, lease));
             }
         };
     }
@@ -143,5 +168,25 @@ public final class Idem implements Operations {
     @Override
     public boolean removeLink(LinkTable table, Object owner, Object target) {
         return transactions.withOwnConnection(c -> links.removeLink(c, table, owner, target));
+    }
+
+    @Override
+    public List<Claim> claim(Queue queue, String worker, int limit, Duration lease) {
+        return transactions.withOwnConnection(c -> claims.claim(c, queue, worker, limit, lease));
+    }
+
+    @Override
+    public boolean finish(Queue queue, Claim claim, Values changes) {
+        return transactions.withOwnConnection(c -> claims.finish(c, queue, claim, changes));
+    }
+
+    @Override
+    public boolean release(Queue queue, Claim claim, Values changes) {
+        return transactions.withOwnConnection(c -> claims.release(c, queue, claim, changes));
+    }
+
+    @Override
+    public boolean renew(Queue queue, Claim claim, Duration lease) {
+        return transactions.withOwnConnection(c -> claims.renew(c, queue, claim, lease));
     }
 }

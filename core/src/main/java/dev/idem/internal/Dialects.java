@@ -18,13 +18,20 @@ public final class Dialects {
         return switch (Vendor.of(meta)) {
             case POSTGRESQL -> OnConflictDialect.postgresql();
             // RETURNING arrived in MariaDB 10.5.
-            case MARIADB -> mariaDbAtLeast(meta.getDatabaseProductVersion(), 10, 5) ? InnoDbDialect.mariadb() : InnoDbDialect.mysql();
-            case MYSQL -> InnoDbDialect.mysql();
+            case MARIADB -> mariaDb(meta.getDatabaseProductVersion());
+            // SKIP LOCKED arrived in MySQL 8.0.1 (8.0.0 was a development milestone, never released as such).
+            case MYSQL -> meta.getDatabaseMajorVersion() >= 8 ? InnoDbDialect.mysql() : InnoDbDialect.mysql().withoutSkipLocked();
             // ON CONFLICT arrived in SQLite 3.24 and RETURNING in 3.35.
             case SQLITE -> atLeast(meta, 3, 35) ? OnConflictDialect.sqlite() : new GenericDialect("sqlite (before 3.35)");
             case H2 -> new H2Dialect();
             case OTHER -> new GenericDialect(meta.getDatabaseProductName());
         };
+    }
+
+    /** RETURNING arrived in MariaDB 10.5 and SKIP LOCKED in 10.6. */
+    private static Dialect mariaDb(String version) {
+        InnoDbDialect dialect = mariaDbAtLeast(version, 10, 5) ? InnoDbDialect.mariadb() : InnoDbDialect.mysql();
+        return mariaDbAtLeast(version, 10, 6) ? dialect : dialect.withoutSkipLocked();
     }
 
     /**

@@ -76,6 +76,19 @@ public final class Transactions {
         return retrying(autoCommit ? retryPolicy : RetryPolicy.none(), () -> operation.run(connection));
     }
 
+    /**
+     * Runs {@code operation} as one transaction. On a connection in auto-commit mode (Idem's own, or the
+     * caller's outside any transaction) Idem begins it (IMMEDIATE on SQLite) and commits it, or rolls it
+     * back and rethrows; inside the caller's transaction it simply runs there.
+     */
+    public <T> T atomically(Connection connection, Operation<T> operation) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            return operation.run(connection);
+        }
+        engine.dialect(connection);
+        return Statements.inOneTransaction(connection, engine.vendor(), () -> operation.run(connection));
+    }
+
     /** Runs {@code work} in a transaction of its own, from the start again after a transient failure. */
     public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
         return retrying(policy, () -> {
