@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.idem.Claim;
 import dev.idem.Idem;
 import dev.idem.Queue;
+import dev.idem.RetryTransactionException;
 import dev.idem.SchemaMismatchException;
 import dev.idem.Values;
 import dev.idem.testing.DatabaseTest;
@@ -272,6 +273,30 @@ class ClaimTest {
         }
         assertEquals(1, Tasks.count(db, "status = 'done' and id = 2"));
         assertEquals(1, Tasks.count(db, "status = 'new' and claimed_by = 'A' and id = 1"));
+    }
+
+    /**
+     * Under REPEATABLE READ the caller's snapshot still shows row 1 waiting after another worker claimed
+     * it: 1. A begins and reads, fixing its snapshot. 2. B claims row 1 and commits. 3. A claims: it gets
+     * row 2 (InnoDB's locking read sees the newest row) or is told to retry its transaction (PostgreSQL,
+     * H2), never row 1.
+     */
+    @DatabaseTest({Engine.POSTGRESQL, Engine.MARIADB, Engine.MYSQL, Engine.H2})
+    void claimUnderRepeatableReadNeverTakesARowItsSnapshotStillShowsWaiting(TestDatabase db) throws Exception {
+        Tasks.create(db, 2);
+        Idem idem = Idem.create(db.dataSource());
+        try (Session a = Session.open(db, Connection.TRANSACTION_REPEATABLE_READ)) {
+            a.begin();
+            a.execute("select count(*) from task where status = 'new'");
+            assertEquals(List.of(1L), keys(idem.claim(TASKS, "B", 1, LONG)));
+            try {
+                assertEquals(List.of(2L), keys(a.call(c -> idem.on(c).claim(TASKS, "A", 1, LONG))));
+                a.commit();
+            } catch (RetryTransactionException e) {
+                a.rollback();
+            }
+        }
+        assertEquals("B", Tasks.single(db, "select claimed_by from task where id = 1"));
     }
 
     /** What cannot hold a claim is refused before a row is touched; so is a finish that would leave the row waiting. */
