@@ -13,7 +13,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * The entry point: race-free get-or-create and idempotent links on one database.
+ * The entry point: race-free get-or-create, idempotent links and work-queue claims on one database.
  *
  * <pre>{@code
  * Idem idem = Idem.create(dataSource);
@@ -21,6 +21,8 @@ import javax.sql.DataSource;
  * Got got = idem.getOrCreate(tag, Values.of("title", "urgent"), Values.of("color", "red"));
  * LinkTable imageTags = LinkTable.named("image_tags").columns("image_id", "tag_id");
  * boolean added = idem.addLink(imageTags, 2L, 6L);
+ * Queue tasks = Queue.named("task").key("id").eligible(Values.of("status", "new")).orderBy("id");
+ * List<Claim> mine = idem.claim(tasks, "worker-7", 10, Duration.ofMinutes(5));
  * }</pre>
  *
  * <p>Called on {@code Idem} itself, each operation takes a connection from the data source and runs in
