@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Work queues in a table (rule 11): each waiting row to exactly one live worker, claims that skip rows
@@ -58,12 +57,11 @@ public final class Claims {
         return a.toString().compareTo(b.toString());
     };
 
-    private final Engine engine;
+    private final Database database;
     private final Transactions transactions;
-    private final Map<Located, QueueShape> queues = new ConcurrentHashMap<>();
 
-    public Claims(Engine engine, Transactions transactions) {
-        this.engine = engine;
+    public Claims(Database database, Transactions transactions) {
+        this.database = database;
         this.transactions = transactions;
     }
 
@@ -76,8 +74,8 @@ public final class Claims {
             throw new IllegalArgumentException("A claim takes 1 to " + MAX_LIMIT + " rows, not " + limit);
         }
         long millis = leaseMillis(lease);
-        Dialect d = engine.dialect(connection);
-        QueueShape q = shape(connection, queue);
+        Dialect d = database.dialect(connection);
+        QueueShape q = database.queue(connection, queue);
         q.checkWorker(worker);
         String token = HexFormat.of().formatHex(randomBytes());
         List<Row> rows;
@@ -86,14 +84,15 @@ public final class Claims {
                 List<Object> parameters = new ArrayList<>(q.eligibleParameters);
                 parameters.addAll(List.of(limit, worker, millis, token));
                 rows = query(connection, q.claimStatement, parameters);
-                if (engine.vendor() == Vendor.SQLITE) {
+                if (q.rules.claimedRowsUnordered()) {
                     rows.sort(inQueueOrder(q));
                 }
             } else {
-                rows = transactions.atomically(connection, c -> pickAndMark(c, d, q, worker, limit, millis, token));
+                // The read locks the rows and the update marks them: in auto-commit mode the locks would end with the read.
+                rows = transactions.asOneTransaction(connection, c -> pickAndMark(c, d, q, worker, limit, millis, token));
             }
         } catch (SQLException e) {
-            throw engine.translate(e, "claim rows of " + q.table.display);
+            throw database.translate(e, "claim rows of " + q.table.display);
         }
         List<Claim> claims = new ArrayList<>(rows.size());
         for (Row row : rows) {
@@ -177,7 +176,7 @@ public final class Claims {
         List<Object> parameters = new ArrayList<>(values);
         parameters.add(claim.key());
         parameters.add(claim.token());
-        Savepoint savepoint = values.isEmpty() ? null : Statements.savepointIfNeeded(connection, engine.dialect(connection));
+        Savepoint savepoint = values.isEmpty() ? null : Statements.savepointIfNeeded(connection, database.dialect(connection));
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             Statements.bind(ps, parameters.toArray());
             int updated = ps.executeUpdate();
@@ -185,7 +184,7 @@ public final class Claims {
             return updated > 0;
         } catch (SQLException e) {
             Statements.rollbackTo(connection, savepoint, e);
-            throw engine.translate(e, doing + " " + claim);
+            throw database.translate(e, doing + " " + claim);
         }
     }
 
@@ -195,8 +194,7 @@ public final class Claims {
         if (!claim.queue().equals(queue)) {
             throw new IllegalArgumentException(claim + " was made on queue " + claim.queue() + ", not " + queue);
         }
-        engine.dialect(connection);
-        return shape(connection, queue);
+        return database.queue(connection, queue);
     }
 
     /** The stored names of the columns a caller writes; the key and the claim columns are Idem's to write. */
@@ -257,20 +255,5 @@ public final class Claims {
             }
             return rows;
         }
-    }
-
-    /** The queue as found in the catalog, checked once per database the connection is in, and cached. */
-    private QueueShape shape(Connection connection, Queue queue) throws SQLException {
-        Located located = new Located(queue, queue.schema().isPresent() ? null : connection.getCatalog());
-        QueueShape shape = queues.get(located);
-        if (shape == null) {
-            Shape table = engine.shape(connection, queue.asTable());
-            shape = QueueShape.resolve(connection, engine.dialect(connection), engine.vendor(), table, queue);
-            queues.putIfAbsent(located, shape);
-        }
-        return shape;
-    }
-
-    private record Located(Queue queue, String catalog) {
     }
 }

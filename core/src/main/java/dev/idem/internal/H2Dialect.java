@@ -18,6 +18,12 @@ import java.util.List;
  */
 final class H2Dialect implements Dialect {
 
+    /** An unqualified name is looked for in the connection's current schema. */
+    static final Catalog.Rules CATALOG = new Catalog.Rules(false, true, null, false, null);
+
+    /** The claim reads along the primary key whatever other indexes exist (see {@link #claimPick}): no index to check. */
+    static final QueueShape.Rules QUEUE = new QueueShape.Rules(false, false, false, false, false, false);
+
     @Override
     public String name() {
         return "h2";

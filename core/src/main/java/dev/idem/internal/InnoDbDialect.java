@@ -22,6 +22,20 @@ import java.util.List;
  */
 final class InnoDbDialect implements Dialect {
 
+    /**
+     * A schema is a database, which Connector/J reports as the catalog. A prefix index
+     * ({@code unique (title(3))}) makes only part of a value unique, and the JDBC metadata does not show it.
+     */
+    static final Catalog.Rules CATALOG = new Catalog.Rules(true, true, null, false,
+            "select index_name from information_schema.statistics where table_name = ? and table_schema = ? and sub_part is not null");
+
+    /**
+     * InnoDB's locking read locks every index record it scans, so a queue without an index on its eligible
+     * and order columns is refused; a secondary index holds the primary key's columns after its own; a
+     * {@code TIMESTAMP} column stores an instant, converted from the session's time zone.
+     */
+    static final QueueShape.Rules QUEUE = new QueueShape.Rules(true, true, true, false, true, false);
+
     private final String name;
     private final boolean returning;
     private final boolean skipLocked;

@@ -21,6 +21,22 @@ import java.util.List;
  */
 final class OnConflictDialect implements Dialect {
 
+    /** PostgreSQL looks for an unqualified name along its search path, and nowhere else. */
+    static final Catalog.Rules POSTGRESQL_CATALOG = new Catalog.Rules(false, true, "select unnest(current_schemas(false))", false, null);
+
+    /** SQLite has no schemas to speak of; sqlite-jdbc reports a partial index without its WHERE clause, so they are asked for. */
+    static final Catalog.Rules SQLITE_CATALOG = new Catalog.Rules(false, false, null, false,
+            "select name from pragma_index_list(?) where partial = 1");
+
+    /** A claim without an index on the eligible and order columns scans the table: warned about, not refused. */
+    static final QueueShape.Rules POSTGRESQL_QUEUE = new QueueShape.Rules(true, false, false, false, false, false);
+
+    /** SQLite has no timestamp type: the lease's end is stored as UTC text; {@code RETURNING} gives rows in no particular order. */
+    static final QueueShape.Rules SQLITE_QUEUE = new QueueShape.Rules(true, false, false, true, false, true);
+
+    /** sqlite-jdbc has just issued a deferred BEGIN, which holds no lock yet: swap it for an IMMEDIATE one. */
+    static final List<String> SQLITE_BEGIN_WRITE = List.of("commit", "begin immediate");
+
     private final String name;
     private final boolean sqlite;
     private final boolean failedStatementAbortsTransaction;

@@ -35,9 +35,10 @@ final class QueueCatalog {
      * them, would find nothing. Idem refuses such a queue on MySQL and MariaDB and warns elsewhere, where
      * the cost is a slower claim on a large table.
      */
-    static void checkIndex(Connection connection, Vendor vendor, Queue queue, QueueShape shape) throws SQLException {
-        if (vendor == Vendor.H2) {
-            return; // H2's claim reads along the primary key whatever other indexes exist (see H2Dialect)
+    static void checkIndex(Connection connection, Catalog.Rules catalog, Queue queue, QueueShape shape) throws SQLException {
+        QueueShape.Rules rules = shape.rules;
+        if (!rules.checksIndex()) {
+            return;
         }
         Map<String, Object> eligible = shape.eligible;
         List<String> order = shape.order;
@@ -48,7 +49,7 @@ final class QueueCatalog {
                 wanted.add(column);
             }
         }
-        for (List<String> index : indexes(connection, vendor, queue, table)) {
+        for (List<String> index : indexes(connection, catalog, rules, queue, table)) {
             if (serves(index, eligible.keySet(), order)) {
                 return;
             }
@@ -56,7 +57,7 @@ final class QueueCatalog {
         List<String> quoted = new ArrayList<>();
         wanted.forEach(c -> quoted.add(shape.q(c)));
         String advice = "create index " + shape.q(table.display + "_claim") + " on " + table.quotedName + " (" + String.join(", ", quoted) + ")";
-        if (vendor.isMysqlFamily()) {
+        if (rules.requiresIndex()) {
             throw new SchemaMismatchException("No index of " + table.display + " starts with the queue's eligible columns " + eligible.keySet()
                     + " followed by its order columns " + order + ". InnoDB's SKIP LOCKED locks every row its read scans, so one worker would"
                     + " lock all waiting rows and the others would claim none. Add one: " + advice);
@@ -92,15 +93,16 @@ final class QueueCatalog {
         return true;
     }
 
-    /** The columns of every index of the table, in index order; InnoDB's secondary indexes end with the primary key's columns. */
-    private static List<List<String>> indexes(Connection connection, Vendor vendor, Queue queue, Shape table) throws SQLException {
+    /** The columns of every index of the table, in index order, with the primary key's appended where secondary indexes hold it. */
+    private static List<List<String>> indexes(Connection connection, Catalog.Rules rules, QueueShape.Rules queueRules, Queue queue, Shape table)
+            throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
         String catalog = null;
         String schema = queue.schema().orElse(null);
-        if (vendor.isMysqlFamily()) {
+        if (rules.schemasAreCatalogs()) {
             catalog = schema != null ? schema : connection.getCatalog();
             schema = null;
-        } else if (schema == null && vendor != Vendor.SQLITE) {
+        } else if (schema == null && rules.hasCurrentSchema()) {
             schema = connection.getSchema();
         }
         Map<String, Map<Integer, String>> byName = new LinkedHashMap<>();
@@ -114,7 +116,7 @@ final class QueueCatalog {
             }
         }
         List<String> primaryKey = new ArrayList<>();
-        if (vendor.isMysqlFamily()) {
+        if (queueRules.indexesEndWithPrimaryKey()) {
             Map<Integer, String> pk = new java.util.TreeMap<>();
             try (ResultSet rs = meta.getPrimaryKeys(catalog, schema, table.display)) {
                 while (rs.next()) {
@@ -208,11 +210,11 @@ final class QueueCatalog {
          * (a timestamp with time zone, or MySQL's TIMESTAMP) rather than a wall-clock time, kept in UTC.
          * SQLite has no timestamp type: Idem stores UTC as text, in any column without integer or real affinity.
          */
-        boolean requireTimestamp(String column, Vendor vendor) {
+        boolean requireTimestamp(String column, QueueShape.Rules rules) {
             int[] type = type(column);
             String name = typeName(column);
             requireNullable(column, "the end of the claim's lease");
-            if (vendor == Vendor.SQLITE) {
+            if (rules.leaseAsText()) {
                 if (name.contains("int") || name.contains("real") || name.contains("floa") || name.contains("doub")) {
                     throw new SchemaMismatchException("Column " + column + " of " + table.display + " is declared " + name + "; Idem stores the lease's"
                             + " end as UTC text (YYYY-MM-DD HH:MM:SS.SSS) there. Declare it text, or timestamp");
@@ -224,7 +226,7 @@ final class QueueCatalog {
                         + name + "; make it a timestamp with time zone (on MySQL and MariaDB: datetime(6) or timestamp(6))");
             }
             return type[0] == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz") || name.contains("with time zone")
-                    || vendor.isMysqlFamily() && name.equals("timestamp");
+                    || rules.timestampIsInstant() && name.equals("timestamp");
         }
     }
 }

@@ -23,6 +23,25 @@ final class QueueShape {
     /** The fencing token: 128 random bits as 32 hexadecimal digits. */
     static final int TOKEN_LENGTH = 32;
 
+    /**
+     * How one database stores and serves a queue, as far as Idem's checks and claims go; each dialect's
+     * file declares its database's.
+     *
+     * @param checksIndex the claim's read depends on an index of the eligible and order columns (not on H2,
+     *        whose claim reads along the primary key)
+     * @param requiresIndex a queue without such an index is refused, not merely warned about (InnoDB, whose
+     *        locking read locks every index record it scans)
+     * @param indexesEndWithPrimaryKey every secondary index holds the primary key's columns after its own (InnoDB)
+     * @param leaseAsText the lease's end is stored as UTC text, the database having no timestamp type (SQLite)
+     * @param timestampIsInstant a column of type {@code timestamp} stores an instant, converted from and to
+     *        the session's time zone (MySQL, MariaDB), rather than a wall-clock time
+     * @param claimedRowsUnordered the claim statement returns its rows in no particular order, and Idem sorts
+     *        them into the queue's order (SQLite's {@code RETURNING})
+     */
+    record Rules(boolean checksIndex, boolean requiresIndex, boolean indexesEndWithPrimaryKey, boolean leaseAsText, boolean timestampIsInstant,
+            boolean claimedRowsUnordered) {
+    }
+
     final Shape table;
     final String key;
     final List<String> order;
@@ -40,6 +59,7 @@ final class QueueShape {
     /** The dialect's one claim statement, or null. */
     final String claimStatement;
     final String orderBy;
+    final Rules rules;
     /** The condition of a claimable row; parameters: {@link #eligibleParameters}. */
     private final String claimable;
     private final Dialect dialect;
@@ -49,8 +69,9 @@ final class QueueShape {
     private final Map<List<String>, String> finishes = new ConcurrentHashMap<>();
     private final Map<List<String>, String> releases = new ConcurrentHashMap<>();
 
-    private QueueShape(Dialect d, Shape table, Queue queue, boolean zoned, int claimedBySize) {
+    private QueueShape(Dialect d, Rules rules, Shape table, Queue queue, boolean zoned, int claimedBySize) {
         this.dialect = d;
+        this.rules = rules;
         this.table = table;
         this.key = table.key.get(0);
         List<String> orderColumns = new ArrayList<>();
@@ -88,7 +109,7 @@ final class QueueShape {
     }
 
     /** Resolves {@code queue} on the table {@code table} that the catalog check found, or refuses it. */
-    static QueueShape resolve(Connection connection, Dialect d, Vendor vendor, Shape table, Queue queue) throws SQLException {
+    static QueueShape resolve(Connection connection, Dialect d, Catalog.Rules catalog, Rules rules, Shape table, Queue queue) throws SQLException {
         if (d.skipLocked() == null) {
             throw new DatabaseException("Idem cannot claim rows of " + table.display + " on " + d.name() + ": the database cannot skip rows"
                     + " that other transactions hold (SELECT ... FOR UPDATE SKIP LOCKED needs MySQL 8.0.1, MariaDB 10.6; SQLite needs 3.35),"
@@ -114,9 +135,9 @@ final class QueueShape {
         String token = table.column(queue.claimTokenColumn());
         int bySize = columns.requireText(by, 1, "the worker's name");
         columns.requireText(token, TOKEN_LENGTH, "the claim's token, " + TOKEN_LENGTH + " characters");
-        boolean zoned = columns.requireTimestamp(until, vendor);
-        QueueShape shape = new QueueShape(d, table, queue, zoned, bySize);
-        QueueCatalog.checkIndex(connection, vendor, queue, shape);
+        boolean zoned = columns.requireTimestamp(until, rules);
+        QueueShape shape = new QueueShape(d, rules, table, queue, zoned, bySize);
+        QueueCatalog.checkIndex(connection, catalog, queue, shape);
         return shape;
     }
 

@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A table as found in the catalog: its quoted name, its columns with the names the database stored,
- * the key columns and the unique indexes that cover exactly them, and the SQL Idem runs on it (built
- * once per column list and cached).
+ * the key columns and the unique indexes that cover exactly them, and the SQL Idem runs on it: the
+ * standard statements built here, the inserts by the dialect (built once per column list and cached).
  */
 final class Shape {
 
@@ -73,6 +73,26 @@ final class Shape {
     /** The insert of {@code pairs} links; the key's two columns are the owner and the target. */
     String links(int pairs) {
         return links.computeIfAbsent(pairs, n -> dialect.insertLinks(quotedName, dialect.quote(key.get(0)), dialect.quote(key.get(1)), n));
+    }
+
+    /** Deletes one link. */
+    String deleteLink() {
+        return "delete from " + quotedName + " where " + dialect.quote(key.get(0)) + " = ? and " + dialect.quote(key.get(1)) + " = ?";
+    }
+
+    /** Whether one link exists, read as current data (a locking read on MySQL and MariaDB). */
+    String lockingSelectLink() {
+        return "select 1 from " + quotedName + " where " + dialect.quote(key.get(0)) + " = ? and " + dialect.quote(key.get(1)) + " = ?"
+                + dialect.lockingReadSuffix();
+    }
+
+    /**
+     * Which of {@code targets} targets are linked to one owner: bound with the owner, then the targets.
+     * A locking read, because REPEATABLE READ's snapshot may still show a link another transaction removed.
+     */
+    String lockingSelectLinkedTargets(int targets) {
+        return "select " + dialect.quote(key.get(1)) + " from " + quotedName + " where " + dialect.quote(key.get(0))
+                + " = ? and " + dialect.quote(key.get(1)) + " in (?" + ", ?".repeat(targets - 1) + ")" + dialect.lockingReadSuffix();
     }
 
     /** True when the constraint a database error named is one of those covering the key. */
