@@ -97,6 +97,16 @@ public final class Transactions {
         });
     }
 
+    /**
+     * Runs {@code operation} as one transaction on {@code connection}, which is in auto-commit mode (so no
+     * one else's transaction is open on it): begun (IMMEDIATE on SQLite), committed, or rolled back and the
+     * failure rethrown. Not retried here: {@link #withOwnConnection} or {@link #onCallerConnection}, which
+     * handed out the connection, runs the whole operation again.
+     */
+    static <T> T oneTransaction(Connection connection, Vendor vendor, Operation<T> operation) throws SQLException {
+        return Statements.inOneTransaction(connection, vendor, () -> operation.run(connection));
+    }
+
     private interface Attempt<T> {
         T run() throws Exception;
     }
