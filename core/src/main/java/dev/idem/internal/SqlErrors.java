@@ -191,6 +191,9 @@ public final class SqlErrors {
     /** ER_DATA_OUT_OF_RANGE: an arithmetic result does not fit its type, such as a BIGINT sum (an error in every mode). */
     private static final int MYSQL_ARITHMETIC_OUT_OF_RANGE = 1690;
 
+    /** NUMERIC_VALUE_OUT_OF_RANGE_2: H2's code (and SQLSTATE) for a value that does not fit its column. */
+    private static final int H2_VALUE_OUT_OF_COLUMN_RANGE = 22004;
+
     /**
      * True when a number did not fit its type or column, an overflow: raised as an error, or, for
      * {@code warning}s that MySQL and MariaDB report outside strict mode, after a clamped value was written.
@@ -198,7 +201,8 @@ public final class SqlErrors {
     public static boolean isOutOfRange(SQLException error, Vendor vendor) {
         for (SQLException e : chain(error)) {
             if (NUMERIC_VALUE_OUT_OF_RANGE.equals(e.getSQLState())
-                    || vendor.isMysqlFamily() && (e.getErrorCode() == MYSQL_DATA_OUT_OF_RANGE || e.getErrorCode() == MYSQL_ARITHMETIC_OUT_OF_RANGE)) {
+                    || vendor.isMysqlFamily() && (e.getErrorCode() == MYSQL_DATA_OUT_OF_RANGE || e.getErrorCode() == MYSQL_ARITHMETIC_OUT_OF_RANGE)
+                    || vendor == Vendor.H2 && e.getErrorCode() == H2_VALUE_OUT_OF_COLUMN_RANGE) {
                 return true;
             }
         }

@@ -199,9 +199,17 @@ public final class Updates {
             for (int round = 1; round <= ROUNDS; round++) {
                 Row row = lockedRow(connection, d, shape, keyValues);
                 if (row == null) {
-                    Got got = engine.getOrCreate(connection, table, key, values);
-                    if (got.created()) {
-                        return got;
+                    try {
+                        Got got = engine.getOrCreate(connection, table, key, values);
+                        if (got.created()) {
+                            return got;
+                        }
+                    } catch (IntegrityViolationException e) {
+                        // A concurrent caller inserting the same key and the same value of another unique column can make
+                        // the database report that column first (PostgreSQL checks ON CONFLICT only against the key's index).
+                        if (lockedRow(connection, d, shape, keyValues) == null) {
+                            throw e;
+                        }
                     }
                     row = lockedRow(connection, d, shape, keyValues);
                 }
