@@ -1,6 +1,7 @@
 package dev.idem;
 
-import dev.idem.internal.Engine;
+import dev.idem.internal.Database;
+import dev.idem.internal.GetOrCreate;
 import dev.idem.internal.Links;
 import dev.idem.internal.Transactions;
 import dev.idem.internal.Updates;
@@ -30,21 +31,36 @@ import javax.sql.DataSource;
  * transaction again can help, they throw {@link RetryTransactionException}, and
  * {@link #inTransaction(TransactionWork, RetryPolicy)} is the helper that does that.
  *
+ * <p><b>Which connections are Idem's own.</b> Idem never turns auto-commit on or off on, commits or rolls
+ * back a connection that may carry someone else's transaction. It takes as its own only a connection that
+ * the data source hands out in auto-commit mode (a pool's connection, HikariCP's default); it runs its
+ * statements there, or, in {@code inTransaction}, its own transaction, and hands the connection back in
+ * auto-commit mode. A connection that comes with auto-commit off may belong to a transaction in progress
+ * (Spring's {@code TransactionAwareDataSourceProxy} inside {@code @Transactional}, a JTA data source),
+ * which JDBC cannot tell from a pool configured with auto-commit off: Idem refuses it with an
+ * {@link IllegalStateException} before running any statement. Inside a transaction, use
+ * {@link #on(Connection)} on the transaction's connection (in a Spring application, the {@code idem-spring}
+ * module does). A data source that hands out a fresh connection in auto-commit mode while the caller holds
+ * another in a transaction (a plain pool called inside {@code @Transactional}) is not refused, but Idem's
+ * writes then commit at once, outside the caller's transaction, and take a second pool connection.
+ *
  * <p>The dialect is detected once, from the first connection's {@link java.sql.DatabaseMetaData}; each
  * table is checked against the catalog once and its SQL cached. Thread-safe; create one per data source.
  */
 public final class Idem implements Operations {
 
-    private final Engine engine;
+    private final Database database;
+    private final Transactions transactions;
+    private final GetOrCreate getOrCreate;
     private final Links links;
     private final Updates updates;
-    private final Transactions transactions;
 
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
-        this.engine = new Engine(dialect);
-        this.links = new Links(engine);
-        this.updates = new Updates(engine);
-        this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), engine);
+        this.database = new Database(dialect);
+        this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), database);
+        this.getOrCreate = new GetOrCreate(database);
+        this.links = new Links(database, transactions);
+        this.updates = new Updates(database, transactions, getOrCreate);
     }
 
     /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
@@ -71,13 +87,29 @@ public final class Idem implements Operations {
         return new Idem(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(dialect, "dialect"), RetryPolicy.defaults());
     }
 
-    /** The operations inside the caller's transaction on {@code connection}, which Idem never commits or rolls back. */
+    /**
+     * The operations inside the caller's transaction on {@code connection}, which Idem never commits or
+     * rolls back, nor switches to or from auto-commit. In auto-commit mode each statement is its own
+     * transaction, and Idem retries as on a connection of its own.
+     *
+     * <p>Under REPEATABLE READ on MySQL and MariaDB (their default), a row that another transaction
+     * committed after this transaction took its snapshot is found by Idem's locking re-read and returned,
+     * yet this transaction's later plain reads (a {@code SELECT}, an ORM's {@code find}) cannot see it:
+     * InnoDB keeps a snapshot to the end of its transaction and lets in only the transaction's own writes,
+     * and Idem does not write someone else's row to bring it in (that would lock it exclusively and fire
+     * its update triggers). Use the row Idem returns ({@link Got#row()}), read it again with a locking
+     * read ({@code LOCK IN SHARE MODE}, {@code FOR UPDATE}; {@code LockModeType.PESSIMISTIC_READ} in
+     * Jakarta Persistence, as {@code idem-hibernate}'s {@code IdemSession} does), or run such transactions
+     * at READ COMMITTED. The other databases have no such gap: PostgreSQL raises a serialization failure
+     * and H2's snapshot hides the row from Idem too ({@link RetryTransactionException} on both), and SQLite
+     * serializes writers.
+     */
     public Operations on(Connection connection) {
         Objects.requireNonNull(connection, "connection");
         return new Operations() {
             @Override
             public Got getOrCreate(Table table, Values key, Values defaults) {
-                return transactions.onCallerConnection(connection, c -> engine.getOrCreate(c, table, key, defaults));
+                return transactions.onCallerConnection(connection, c -> getOrCreate.run(c, table, key, defaults));
             }
 
             @Override
@@ -128,7 +160,7 @@ public final class Idem implements Operations {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(table, "table");
         transactions.onCallerConnection(connection, c -> {
-            engine.check(c, table);
+            database.check(c, table);
             return null;
         });
     }
@@ -152,7 +184,7 @@ public final class Idem implements Operations {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(defaults, "defaults");
-        return transactions.withOwnConnection(c -> engine.getOrCreate(c, table, key, defaults));
+        return transactions.withOwnConnection(c -> getOrCreate.run(c, table, key, defaults));
     }
 
     @Override

@@ -24,22 +24,37 @@ import java.util.TreeSet;
  */
 final class Catalog {
 
+    /**
+     * How one database lays out its catalog, as far as finding a table goes; each dialect's file declares
+     * its database's.
+     *
+     * @param schemasAreCatalogs a schema is a database, reported as the JDBC catalog (MySQL, MariaDB)
+     * @param hasCurrentSchema an unqualified name is looked for in the connection's current schema first
+     * @param searchPath a query listing the schemas an unqualified name is looked for in next, or null
+     * @param searchEverySchema an unqualified name not found so far is looked for in every schema
+     * @param partialIndexes a query naming the unique indexes that make only part of a value unique, which
+     *        the driver's metadata shows as plain ones; bound with the table's name, then (where schemas
+     *        are catalogs) its database; or null
+     */
+    record Rules(boolean schemasAreCatalogs, boolean hasCurrentSchema, String searchPath, boolean searchEverySchema, String partialIndexes) {
+    }
+
     private Catalog() {
     }
 
-    static Shape resolve(Connection connection, Dialect dialect, Vendor vendor, Table table) throws SQLException {
+    static Shape resolve(Connection connection, Dialect dialect, Rules rules, Table table) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
         String catalog = null;
         String schema = table.schema().orElse(null);
-        if (vendor.isMysqlFamily()) {
+        if (rules.schemasAreCatalogs()) {
             catalog = schema != null ? schema : connection.getCatalog();
             schema = null;
-        } else if (schema == null && vendor != Vendor.SQLITE) {
+        } else if (schema == null && rules.hasCurrentSchema()) {
             schema = connection.getSchema();
         }
         Located found = locate(meta, catalog, schema, table.name());
         if (found == null && table.schema().isEmpty()) {
-            found = onSearchPath(connection, meta, vendor, table.name());
+            found = onSearchPath(connection, meta, rules, table.name());
         }
         if (found == null) {
             throw new SchemaMismatchException("No table '" + table.name() + "'" + table.schema().map(s -> " in schema '" + s + "'").orElse("")
@@ -47,7 +62,7 @@ final class Catalog {
         }
         String display = found.name;
         boolean qualify = table.schema().isPresent() || schema != null && found.schema != null && !found.schema.equals(schema);
-        String owner = vendor.isMysqlFamily() ? found.catalog : found.schema;
+        String owner = rules.schemasAreCatalogs() ? found.catalog : found.schema;
         String quotedName = (qualify && owner != null ? dialect.quote(owner) + "." : "") + dialect.quote(found.name);
 
         List<String> columns = columns(meta, found);
@@ -72,7 +87,7 @@ final class Catalog {
         }
         Set<String> keyIndexes = uniqueIndexesCovering(meta, found, key);
         if (!keyIndexes.isEmpty()) {
-            keyIndexes.removeAll(partialIndexes(connection, vendor, found));
+            keyIndexes.removeAll(partialIndexes(connection, rules, found));
         }
         if (keyIndexes.isEmpty()) {
             throw new SchemaMismatchException("No unique constraint or unique index on " + display + " covers exactly " + key
@@ -89,9 +104,9 @@ final class Catalog {
      * An unqualified name outside the current schema: PostgreSQL looks along its search path (and nowhere
      * else); a database Idem does not know is searched in every schema, a unique match taken.
      */
-    private static Located onSearchPath(Connection connection, DatabaseMetaData meta, Vendor vendor, String name) throws SQLException {
-        if (vendor == Vendor.POSTGRESQL) {
-            try (var s = connection.createStatement(); ResultSet rs = s.executeQuery("select unnest(current_schemas(false))")) {
+    private static Located onSearchPath(Connection connection, DatabaseMetaData meta, Rules rules, String name) throws SQLException {
+        if (rules.searchPath() != null) {
+            try (var s = connection.createStatement(); ResultSet rs = s.executeQuery(rules.searchPath())) {
                 List<String> path = new ArrayList<>();
                 while (rs.next()) {
                     path.add(rs.getString(1));
@@ -105,7 +120,7 @@ final class Catalog {
             }
             return null;
         }
-        return vendor == Vendor.OTHER ? locate(meta, null, null, name) : null;
+        return rules.searchEverySchema() ? locate(meta, null, null, name) : null;
     }
 
     private static Located locate(DatabaseMetaData meta, String catalog, String schema, String name) throws SQLException {
@@ -171,17 +186,12 @@ final class Catalog {
      * value unique: SQLite's partial indexes (sqlite-jdbc reports no filter condition), and MySQL's and
      * MariaDB's prefix indexes ({@code unique (title(3))}), which the JDBC metadata does not show at all.
      */
-    private static Set<String> partialIndexes(Connection connection, Vendor vendor, Located table) throws SQLException {
-        String sql = switch (vendor) {
-            case SQLITE -> "select name from pragma_index_list(?) where partial = 1";
-            case MYSQL, MARIADB -> "select index_name from information_schema.statistics where table_name = ? and table_schema = ? and sub_part is not null";
-            default -> null;
-        };
+    private static Set<String> partialIndexes(Connection connection, Rules rules, Located table) throws SQLException {
         Set<String> names = new HashSet<>();
-        if (sql != null) {
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        if (rules.partialIndexes() != null) {
+            try (PreparedStatement ps = connection.prepareStatement(rules.partialIndexes())) {
                 ps.setString(1, table.name);
-                if (vendor != Vendor.SQLITE) {
+                if (rules.schemasAreCatalogs()) {
                     ps.setString(2, table.catalog);
                 }
                 try (ResultSet rs = ps.executeQuery()) {

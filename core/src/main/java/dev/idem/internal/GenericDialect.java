@@ -8,6 +8,9 @@ import dev.idem.spi.Dialect;
  */
 final class GenericDialect implements Dialect {
 
+    /** An unqualified name not in the current schema is looked for in every schema, a unique match taken. */
+    static final Catalog.Rules CATALOG = new Catalog.Rules(false, true, null, true, null);
+
     private final String product;
 
     GenericDialect(String product) {

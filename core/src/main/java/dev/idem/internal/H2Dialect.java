@@ -10,6 +10,9 @@ import java.util.List;
  */
 final class H2Dialect implements Dialect {
 
+    /** An unqualified name is looked for in the connection's current schema. */
+    static final Catalog.Rules CATALOG = new Catalog.Rules(false, true, null, false, null);
+
     @Override
     public String name() {
         return "h2";

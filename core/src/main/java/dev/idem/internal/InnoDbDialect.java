@@ -15,6 +15,13 @@ import java.util.List;
  */
 final class InnoDbDialect implements Dialect {
 
+    /**
+     * A schema is a database, which Connector/J reports as the catalog. A prefix index
+     * ({@code unique (title(3))}) makes only part of a value unique, and the JDBC metadata does not show it.
+     */
+    static final Catalog.Rules CATALOG = new Catalog.Rules(true, true, null, false,
+            "select index_name from information_schema.statistics where table_name = ? and table_schema = ? and sub_part is not null");
+
     private final String name;
     private final boolean returning;
 

@@ -24,7 +24,8 @@ import java.util.Set;
 
 /**
  * Idempotent many-to-many links: one row per pair, whoever adds it and however often, and every error
- * but "the link exists" kept loud.
+ * but "the link exists" kept loud. Runs on the connection it is given; several statements that must take
+ * effect together run as one transaction through {@link Transactions#asOneTransaction}.
  */
 public final class Links {
 
@@ -41,33 +42,35 @@ public final class Links {
     /** Insert, check, insert again: more than one round only when the pair vanishes in between. */
     private static final int ROUNDS = 3;
 
-    private final Engine engine;
+    private final Database database;
+    private final Transactions transactions;
 
-    public Links(Engine engine) {
-        this.engine = engine;
+    public Links(Database database, Transactions transactions) {
+        this.database = database;
+        this.transactions = transactions;
     }
 
     public boolean addLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
         requireSides(table, owner, Collections.singletonList(target));
-        Dialect d = engine.dialect(connection);
-        return linkOne(connection, d, engine.shape(connection, table.asTable()), owner, target);
+        Dialect d = database.dialect(connection);
+        return linkOne(connection, d, database.shape(connection, table.asTable()), owner, target);
     }
 
     public Linked addLinks(Connection connection, LinkTable table, Object owner, Collection<?> targets) throws SQLException {
         requireSides(table, owner, targets);
-        Dialect d = engine.dialect(connection);
+        Dialect d = database.dialect(connection);
         Map<Object, Object> wanted = new LinkedHashMap<>();
         targets.forEach(t -> wanted.putIfAbsent(normalize(t), t));
         // Every caller inserts in the same order, so concurrent multi-row inserts cannot deadlock each other.
         List<Object> lockOrder = new ArrayList<>(wanted.values());
         lockOrder.sort(LOCK_ORDER);
-        Shape shape = engine.shape(connection, table.asTable());
+        Shape shape = database.shape(connection, table.asTable());
         boolean oneStatement = d.returnsInsertedLinks() && lockOrder.size() <= d.maxParameters() / 2;
         // Several statements in auto-commit mode would each commit: a failure halfway would leave some links,
         // and a retry would report them as existing. They run as one transaction of Idem's own instead.
-        Set<Object> linked = oneStatement || !connection.getAutoCommit()
+        Set<Object> linked = oneStatement
                 ? link(connection, d, shape, owner, lockOrder)
-                : Statements.inOneTransaction(connection, engine.vendor(), () -> link(connection, d, shape, owner, lockOrder));
+                : transactions.asOneTransaction(connection, c -> link(c, d, shape, owner, lockOrder));
         List<Object> added = new ArrayList<>();
         List<Object> existing = new ArrayList<>();
         wanted.forEach((value, target) -> (linked.contains(value) ? added : existing).add(target));
@@ -76,14 +79,12 @@ public final class Links {
 
     public boolean removeLink(Connection connection, LinkTable table, Object owner, Object target) throws SQLException {
         requireSides(table, owner, Collections.singletonList(target));
-        Dialect d = engine.dialect(connection);
-        Shape shape = engine.shape(connection, table.asTable());
-        String sql = "delete from " + shape.quotedName + " where " + d.quote(shape.key.get(0)) + " = ? and " + d.quote(shape.key.get(1)) + " = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        Shape shape = database.shape(connection, table.asTable());
+        try (PreparedStatement ps = connection.prepareStatement(shape.deleteLink())) {
             Statements.bind(ps, owner, target);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw engine.translate(e, "delete from " + shape.display);
+            throw database.translate(e, "delete from " + shape.display);
         }
     }
 
@@ -129,22 +130,22 @@ public final class Links {
             if (insert.inserted() != null) {
                 return !insert.inserted().isEmpty();
             }
-            boolean proven = insert.conflict() == Engine.Conflict.ON_KEY
-                    && SqlErrors.classify(insert.error(), engine.vendor()) == SqlErrors.Kind.UNIQUE_VIOLATION;
-            if (proven || pairExists(connection, d, shape, owner, target)) {
+            boolean proven = insert.conflict() == Database.Conflict.ON_KEY
+                    && database.classify(insert.error()) == SqlErrors.Kind.UNIQUE_VIOLATION;
+            if (proven || pairExists(connection, shape, owner, target)) {
                 return false;
             }
             unproven = insert.error();
         }
-        if (SqlErrors.classify(unproven, engine.vendor()).isTransient()) {
-            throw engine.translate(unproven, "insert into " + shape.display);
+        if (database.classify(unproven).isTransient()) {
+            throw database.translate(unproven, "insert into " + shape.display);
         }
         throw new IntegrityViolationException("Linking " + owner + " to " + target + " in " + shape.display + " kept failing on a unique"
                 + " constraint, yet no such link exists: the conflict is on another unique constraint. " + unproven.getMessage(), null, unproven);
     }
 
     /** What one link insert did: the normalized targets it inserted, or (when null) the conflict that stopped it. */
-    private record Insert(Set<Object> inserted, Engine.Conflict conflict, SQLException error) {
+    private record Insert(Set<Object> inserted, Database.Conflict conflict, SQLException error) {
     }
 
     /** Runs the dialect's link insert under a savepoint where a failure would abort the caller's transaction. */
@@ -168,11 +169,11 @@ public final class Links {
             return new Insert(inserted, null, null);
         } catch (SQLException e) {
             Statements.rollbackTo(connection, savepoint, e);
-            Engine.Conflict conflict = engine.conflict(e, d, shape);
-            if (conflict != Engine.Conflict.NONE) {
+            Database.Conflict conflict = database.conflict(e, shape);
+            if (conflict != Database.Conflict.NONE) {
                 return new Insert(null, conflict, e);
             }
-            throw engine.translate(e, "insert into " + shape.display);
+            throw database.translate(e, "insert into " + shape.display);
         }
     }
 
@@ -216,26 +217,21 @@ public final class Links {
     }
 
     /** Whether the pair is linked, read as current data (a locking read on MySQL and MariaDB). */
-    private boolean pairExists(Connection connection, Dialect d, Shape shape, Object owner, Object target) throws SQLException {
-        String sql = "select 1 from " + shape.quotedName + " where " + d.quote(shape.key.get(0)) + " = ? and " + d.quote(shape.key.get(1))
-                + " = ?" + d.lockingReadSuffix();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+    private boolean pairExists(Connection connection, Shape shape, Object owner, Object target) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(shape.lockingSelectLink())) {
             Statements.bind(ps, owner, target);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         } catch (SQLException e) {
-            throw engine.translate(e, "read " + shape.display);
+            throw database.translate(e, "read " + shape.display);
         }
     }
 
     private List<Object> existingTargets(Connection connection, Dialect d, Shape shape, Object owner, List<Object> targets) throws SQLException {
         List<Object> existing = new ArrayList<>();
         for (List<Object> chunk : chunks(targets, d.maxParameters() - 1)) {
-            String sql = "select " + d.quote(shape.key.get(1)) + " from " + shape.quotedName + " where " + d.quote(shape.key.get(0))
-                    + " = ? and " + d.quote(shape.key.get(1)) + " in (?" + ", ?".repeat(chunk.size() - 1) + ")"
-                    + d.lockingReadSuffix(); // REPEATABLE READ's snapshot may still show a link another transaction removed
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            try (PreparedStatement ps = connection.prepareStatement(shape.lockingSelectLinkedTargets(chunk.size()))) {
                 List<Object> params = new ArrayList<>(chunk.size() + 1);
                 params.add(owner);
                 params.addAll(chunk);
@@ -246,7 +242,7 @@ public final class Links {
                     }
                 }
             } catch (SQLException e) {
-                throw engine.translate(e, "read " + shape.display);
+                throw database.translate(e, "read " + shape.display);
             }
         }
         return existing;

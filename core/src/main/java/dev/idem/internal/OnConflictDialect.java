@@ -14,6 +14,16 @@ import java.util.List;
  */
 final class OnConflictDialect implements Dialect {
 
+    /** PostgreSQL looks for an unqualified name along its search path, and nowhere else. */
+    static final Catalog.Rules POSTGRESQL_CATALOG = new Catalog.Rules(false, true, "select unnest(current_schemas(false))", false, null);
+
+    /** SQLite has no schemas to speak of; sqlite-jdbc reports a partial index without its WHERE clause, so they are asked for. */
+    static final Catalog.Rules SQLITE_CATALOG = new Catalog.Rules(false, false, null, false,
+            "select name from pragma_index_list(?) where partial = 1");
+
+    /** sqlite-jdbc has just issued a deferred BEGIN, which holds no lock yet: swap it for an IMMEDIATE one. */
+    static final List<String> SQLITE_BEGIN_WRITE = List.of("commit", "begin immediate");
+
     private final String name;
     private final boolean failedStatementAbortsTransaction;
     private final int maxParameters;

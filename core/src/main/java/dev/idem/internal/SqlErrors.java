@@ -201,7 +201,7 @@ public final class SqlErrors {
     public static boolean isOutOfRange(SQLException error, Vendor vendor) {
         for (SQLException e : chain(error)) {
             if (NUMERIC_VALUE_OUT_OF_RANGE.equals(e.getSQLState())
-                    || vendor.isMysqlFamily() && (e.getErrorCode() == MYSQL_DATA_OUT_OF_RANGE || e.getErrorCode() == MYSQL_ARITHMETIC_OUT_OF_RANGE)
+                    || (vendor == Vendor.MYSQL || vendor == Vendor.MARIADB) && (e.getErrorCode() == MYSQL_DATA_OUT_OF_RANGE || e.getErrorCode() == MYSQL_ARITHMETIC_OUT_OF_RANGE)
                     || vendor == Vendor.H2 && e.getErrorCode() == H2_VALUE_OUT_OF_COLUMN_RANGE) {
                 return true;
             }

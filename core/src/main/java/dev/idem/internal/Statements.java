@@ -30,7 +30,7 @@ final class Statements {
         }
     }
 
-    static void rollbackTo(Connection connection, Savepoint savepoint, SQLException cause) {
+    static void rollbackTo(Connection connection, Savepoint savepoint, Exception cause) {
         if (savepoint != null) {
             try {
                 connection.rollback(savepoint);
@@ -81,48 +81,6 @@ final class Statements {
             bound.bindTo(ps, index);
         } else {
             ps.setObject(index, value);
-        }
-    }
-
-    /** Work on a connection, returning a value. */
-    interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    /**
-     * Begins a transaction on a connection in auto-commit mode; on SQLite a write transaction, IMMEDIATE,
-     * so that the busy timeout applies to it rather than failing its first write.
-     */
-    static void beginWriteTransaction(Connection connection, Vendor vendor) throws SQLException {
-        connection.setAutoCommit(false);
-        if (vendor == Vendor.SQLITE) {
-            // sqlite-jdbc has just issued a deferred BEGIN, which holds no lock yet: swap it for an IMMEDIATE one.
-            try (var s = connection.createStatement()) {
-                s.execute("commit");
-                s.execute("begin immediate");
-            }
-        }
-    }
-
-    /**
-     * Runs {@code work} as one transaction on a connection in auto-commit mode (so no one else's
-     * transaction is open on it): commits, or rolls back and rethrows, and returns to auto-commit.
-     */
-    static <T> T inOneTransaction(Connection connection, Vendor vendor, SqlWork<T> work) throws SQLException {
-        beginWriteTransaction(connection, vendor);
-        try {
-            T result = work.run();
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 }

@@ -7,31 +7,60 @@ import dev.idem.RetryTransactionException;
 import dev.idem.TransactionWork;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
  * Who owns the transaction, and so who may retry: Idem on connections of its own (auto-commit, retried),
  * the caller on its own connection (never committed or rolled back by Idem; told to retry), and
- * {@code inTransaction}, which runs a whole unit of work again.
+ * {@code inTransaction}, which runs a whole unit of work again. Every transaction Idem opens itself is
+ * begun and ended here; the operations run on the connection they are given and never begin, commit or
+ * roll back.
  */
 public final class Transactions {
 
     private final DataSource dataSource;
     private final RetryPolicy retryPolicy;
-    private final Engine engine;
+    private final Database database;
 
-    public Transactions(DataSource dataSource, RetryPolicy retryPolicy, Engine engine) {
+    public Transactions(DataSource dataSource, RetryPolicy retryPolicy, Database database) {
         this.dataSource = dataSource;
         this.retryPolicy = retryPolicy;
-        this.engine = engine;
+        this.database = database;
     }
 
+    /**
+     * A connection of Idem's own: one the data source hands out in auto-commit mode. A connection with
+     * auto-commit off may carry a transaction that is not Idem's (Spring's TransactionAwareDataSourceProxy
+     * inside a transaction, a JTA data source), and JDBC cannot tell it from a pool's fresh connection:
+     * switching it to auto-commit, committing or rolling it back would end that transaction. So Idem refuses
+     * it, before any statement.
+     */
     private Connection ownConnection() throws SQLException {
         if (dataSource == null) {
             throw new IllegalStateException("This Idem was made for the caller's connections (Idem.forConnections()) and has no DataSource:"
                     + " run the operation through idem.on(connection), or make it with Idem.create(dataSource)");
         }
-        return dataSource.getConnection();
+        Connection connection = dataSource.getConnection();
+        try {
+            if (!connection.getAutoCommit()) {
+                throw new IllegalStateException("The data source handed Idem a connection with auto-commit off. Idem.create(dataSource) takes"
+                        + " as its own only connections in auto-commit mode: one with auto-commit off may carry a transaction that is not"
+                        + " Idem's (Spring's TransactionAwareDataSourceProxy inside @Transactional, a JTA data source), and turning"
+                        + " auto-commit on would commit it. Inside your transaction, run the operation through idem.on(connection)"
+                        + " (with Spring, through idem-spring's SpringIdem); otherwise give Idem a data source whose connections come in"
+                        + " auto-commit mode (HikariCP's default).");
+            }
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return connection;
     }
 
     /** A unit of Idem's own work on one connection. */
@@ -41,22 +70,13 @@ public final class Transactions {
 
     /**
      * Runs {@code operation} on a connection of Idem's own, every statement in auto-commit mode, and
-     * runs it again after a transient failure: nothing of the caller's can be lost by that.
+     * runs it again after a transient failure: nothing of the caller's can be lost by that. Never changes
+     * the connection's auto-commit mode.
      */
     public <T> T withOwnConnection(Operation<T> operation) {
         return retrying(retryPolicy, () -> {
             try (Connection connection = ownConnection()) {
-                boolean restore = !connection.getAutoCommit();
-                if (restore) {
-                    connection.setAutoCommit(true);
-                }
-                try {
-                    return operation.run(connection);
-                } finally {
-                    if (restore) {
-                        connection.setAutoCommit(false);
-                    }
-                }
+                return operation.run(connection);
             }
         });
     }
@@ -71,19 +91,66 @@ public final class Transactions {
         try {
             autoCommit = connection.getAutoCommit();
         } catch (SQLException e) {
-            throw engine.translate(e, "read the connection's auto-commit mode");
+            throw database.translate(e, "read the connection's auto-commit mode");
         }
         return retrying(autoCommit ? retryPolicy : RetryPolicy.none(), () -> operation.run(connection));
+    }
+
+    /**
+     * Runs {@code operation} as one transaction on a connection of Idem's own, and runs it again after a
+     * transient failure: for an operation of several statements that must all take effect or none.
+     */
+    public <T> T withOwnTransaction(Operation<T> operation) {
+        return withOwnConnection(connection -> asOneTransaction(connection, operation));
+    }
+
+    /**
+     * Runs {@code operation}'s statements as one transaction: the caller's, when one is open on
+     * {@code connection}; otherwise (auto-commit mode, where each statement would commit by itself) one
+     * of Idem's own, begun here as a write transaction, committed, or rolled back when the operation
+     * fails, and the connection returned to auto-commit.
+     */
+    public <T> T asOneTransaction(Connection connection, Operation<T> operation) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            return operation.run(connection);
+        }
+        begin(connection);
+        try {
+            T result = operation.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection, e);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Begins a transaction on a connection in auto-commit mode, as a write transaction where the database
+     * tells the two apart (SQLite's BEGIN IMMEDIATE, so that the busy timeout applies to it rather than
+     * failing its first write).
+     */
+    private void begin(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        List<String> statements = database.beginWrite();
+        if (!statements.isEmpty()) {
+            try (Statement s = connection.createStatement()) {
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            }
+        }
     }
 
     /** Runs {@code work} in a transaction of its own, from the start again after a transient failure. */
     public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
         return retrying(policy, () -> {
             try (Connection connection = ownConnection()) {
-                engine.dialect(connection);
-                boolean autoCommit = connection.getAutoCommit();
+                database.dialect(connection);
                 try {
-                    Statements.beginWriteTransaction(connection, engine.vendor());
+                    begin(connection);
                     T result = work.run(connection);
                     connection.commit();
                     return result;
@@ -91,20 +158,10 @@ public final class Transactions {
                     rollbackQuietly(connection, t);
                     throw t;
                 } finally {
-                    connection.setAutoCommit(autoCommit);
+                    connection.setAutoCommit(true); // as the data source handed it out
                 }
             }
         });
-    }
-
-    /**
-     * Runs {@code operation} as one transaction on {@code connection}, which is in auto-commit mode (so no
-     * one else's transaction is open on it): begun (IMMEDIATE on SQLite), committed, or rolled back and the
-     * failure rethrown. Not retried here: {@link #withOwnConnection} or {@link #onCallerConnection}, which
-     * handed out the connection, runs the whole operation again.
-     */
-    static <T> T oneTransaction(Connection connection, Vendor vendor, Operation<T> operation) throws SQLException {
-        return Statements.inOneTransaction(connection, vendor, () -> operation.run(connection));
     }
 
     private interface Attempt<T> {
@@ -120,7 +177,7 @@ public final class Transactions {
                     throw e;
                 }
             } catch (SQLException e) {
-                IdemException translated = engine.translate(e, "run the transaction");
+                IdemException translated = database.translate(e, "run the transaction");
                 if (!(translated instanceof RetryTransactionException) || i >= policy.attempts()) {
                     throw translated;
                 }

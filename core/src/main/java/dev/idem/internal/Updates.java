@@ -18,9 +18,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -28,7 +26,8 @@ import java.util.function.Function;
  * IMMEDIATE transaction's database lock), several rows always locked in the key's order so that two
  * callers never deadlock each other, the caller's change applied, written, and the rows returned as
  * stored. Also the one-statement increment and update-or-create. Every operation is one transaction:
- * the caller's, or one of Idem's own when the connection is in auto-commit mode.
+ * the caller's, or one of Idem's own when the connection is in auto-commit mode, begun and ended by
+ * {@link Transactions#asOneTransaction}. The SQL comes from the table's {@link Shape}.
  */
 public final class Updates {
 
@@ -48,11 +47,14 @@ public final class Updates {
     /** Lock, insert, lock again: more than one round only when the row is deleted in between. */
     private static final int ROUNDS = 3;
 
-    private final Engine engine;
-    private final Map<List<Object>, String> sql = new ConcurrentHashMap<>();
+    private final Database database;
+    private final Transactions transactions;
+    private final GetOrCreate getOrCreate;
 
-    public Updates(Engine engine) {
-        this.engine = engine;
+    public Updates(Database database, Transactions transactions, GetOrCreate getOrCreate) {
+        this.database = database;
+        this.transactions = transactions;
+        this.getOrCreate = getOrCreate;
     }
 
     public Row update(Connection connection, Table table, Values key, Function<? super Row, Values> change) throws SQLException {
@@ -66,8 +68,8 @@ public final class Updates {
         if (keys.isEmpty()) {
             return List.of();
         }
-        Dialect d = engine.dialect(connection);
-        Shape shape = engine.shape(connection, table);
+        Dialect d = database.dialect(connection);
+        Shape shape = database.shape(connection, table);
         List<Object[]> keyValues = new ArrayList<>(keys.size());
         for (Values key : keys) {
             keyValues.add(keyValues(shape, table, key));
@@ -81,10 +83,10 @@ public final class Updates {
             }
         }
         boolean callers = !connection.getAutoCommit();
-        return inOneTransaction(connection, c -> {
+        return transactions.asOneTransaction(connection, c -> {
             Row[] read = new Row[keys.size()];
             for (int i : lockOrder) {
-                read[i] = lockedRow(connection, d, shape, keyValues.get(i));
+                read[i] = lockedRow(connection, shape, keyValues.get(i));
                 if (read[i] == null) {
                     throw new NoSuchRowException(shape.display, keys.get(i));
                 }
@@ -105,22 +107,21 @@ public final class Updates {
                 Statements.release(connection, savepoint);
                 return List.of(written);
             } catch (SQLException | RuntimeException e) {
-                rollbackTo(connection, savepoint, e);
+                Statements.rollbackTo(connection, savepoint, e);
                 throw e;
             }
         });
     }
 
     public Row increment(Connection connection, Table table, Values key, String column, long delta) throws SQLException {
-        Dialect d = engine.dialect(connection);
-        Shape shape = engine.shape(connection, table);
+        Dialect d = database.dialect(connection);
+        Shape shape = database.shape(connection, table);
         Object[] keyValues = keyValues(shape, table, key);
         String target = shape.column(column);
         if (shape.key.contains(target)) {
             throw new IllegalArgumentException("Column '" + target + "' is part of the key of " + shape.display + "; an increment changes other columns");
         }
-        String statement = sql.computeIfAbsent(List.of(shape, "increment", target),
-                k -> d.incrementRow(shape.quotedName, d.quote(target), quoted(d, shape.key)));
+        String statement = shape.increment(target);
         Object[] parameters = new Object[keyValues.length + 1];
         parameters[0] = delta;
         System.arraycopy(keyValues, 0, parameters, 1, keyValues.length);
@@ -129,7 +130,7 @@ public final class Updates {
             return checkedIncrement(connection, d, shape, statement, parameters, key, target, callers);
         }
         // The row is read back under the lock the update took, and a clamped value must never commit.
-        return inOneTransaction(connection, c -> checkedIncrement(connection, d, shape, statement, parameters, key, target, callers));
+        return transactions.asOneTransaction(connection, c -> checkedIncrement(connection, d, shape, statement, parameters, key, target, callers));
     }
 
     private Row checkedIncrement(Connection connection, Dialect d, Shape shape, String statement, Object[] parameters, Values key, String column,
@@ -144,20 +145,20 @@ public final class Updates {
             } else {
                 int count = ps.executeUpdate();
                 SQLWarning warning = ps.getWarnings();
-                if (count > 0 && warning != null && SqlErrors.isOutOfRange(warning, engine.vendor())) {
+                if (count > 0 && warning != null && database.isOutOfRange(warning)) {
                     throw outOfRange(shape, key, column, warning);
                 }
                 row = count == 0 ? null : select(connection, shape.selectByKey, Arrays.copyOfRange(parameters, 1, parameters.length), shape);
             }
             Statements.release(connection, savepoint);
         } catch (SQLException e) {
-            rollbackTo(connection, savepoint, e);
-            if (SqlErrors.isOutOfRange(e, engine.vendor())) {
+            Statements.rollbackTo(connection, savepoint, e);
+            if (database.isOutOfRange(e)) {
                 throw outOfRange(shape, key, column, e);
             }
-            throw engine.translate(e, "increment " + column + " of " + shape.display);
+            throw database.translate(e, "increment " + column + " of " + shape.display);
         } catch (RuntimeException e) {
-            rollbackTo(connection, savepoint, e);
+            Statements.rollbackTo(connection, savepoint, e);
             throw e;
         }
         if (row != null) {
@@ -186,8 +187,8 @@ public final class Updates {
      * a caller that lost the insert locks the winner's row and writes its values over it.
      */
     public Got updateOrCreate(Connection connection, Table table, Values key, Values values) throws SQLException {
-        Dialect d = engine.dialect(connection);
-        Shape shape = engine.shape(connection, table);
+        Dialect d = database.dialect(connection);
+        Shape shape = database.shape(connection, table);
         Object[] keyValues = keyValues(shape, table, key);
         for (String column : values.columns()) {
             if (shape.key.contains(shape.column(column))) {
@@ -195,23 +196,23 @@ public final class Updates {
             }
         }
         boolean callers = !connection.getAutoCommit();
-        return inOneTransaction(connection, c -> {
+        return transactions.asOneTransaction(connection, c -> {
             for (int round = 1; round <= ROUNDS; round++) {
-                Row row = lockedRow(connection, d, shape, keyValues);
+                Row row = lockedRow(connection, shape, keyValues);
                 if (row == null) {
                     try {
-                        Got got = engine.getOrCreate(connection, table, key, values);
+                        Got got = getOrCreate.run(connection, table, key, values);
                         if (got.created()) {
                             return got;
                         }
                     } catch (IntegrityViolationException e) {
                         // A concurrent caller inserting the same key and the same value of another unique column can make
                         // the database report that column first (PostgreSQL checks ON CONFLICT only against the key's index).
-                        if (lockedRow(connection, d, shape, keyValues) == null) {
+                        if (lockedRow(connection, shape, keyValues) == null) {
                             throw e;
                         }
                     }
-                    row = lockedRow(connection, d, shape, keyValues);
+                    row = lockedRow(connection, shape, keyValues);
                 }
                 if (row != null) {
                     if (values.isEmpty()) {
@@ -223,7 +224,7 @@ public final class Updates {
                         Statements.release(connection, savepoint);
                         return new Got(written, false, shape.generatedKey);
                     } catch (SQLException | RuntimeException e) {
-                        rollbackTo(connection, savepoint, e);
+                        Statements.rollbackTo(connection, savepoint, e);
                         throw e;
                     }
                 }
@@ -233,17 +234,8 @@ public final class Updates {
         });
     }
 
-    /** Runs {@code work} in the caller's transaction, or, on a connection in auto-commit mode, as one transaction of its own. */
-    private <T> T inOneTransaction(Connection connection, Transactions.Operation<T> work) throws SQLException {
-        if (!connection.getAutoCommit()) {
-            return work.run(connection);
-        }
-        return Transactions.oneTransaction(connection, engine.vendor(), work);
-    }
-
-    private Row lockedRow(Connection connection, Dialect d, Shape shape, Object[] keyValues) throws SQLException {
-        String lockingSelect = sql.computeIfAbsent(List.of(shape, "lock"), k -> shape.selectByKey + d.forUpdateSuffix());
-        return select(connection, lockingSelect, keyValues, shape);
+    private Row lockedRow(Connection connection, Shape shape, Object[] keyValues) throws SQLException {
+        return select(connection, shape.selectByKeyForUpdate, keyValues, shape);
     }
 
     /** Writes {@code values} to the locked row and returns it as stored. */
@@ -257,7 +249,7 @@ public final class Updates {
             }
             columns.add(stored);
         }
-        String update = sql.computeIfAbsent(List.of(shape, "update", columns), k -> d.updateRow(shape.quotedName, quoted(d, columns), quoted(d, shape.key)));
+        String update = shape.update(columns);
         Object[] parameters = new Object[columns.size() + keyValues.length];
         values.values().toArray(parameters);
         System.arraycopy(keyValues, 0, parameters, columns.size(), keyValues.length);
@@ -270,7 +262,7 @@ public final class Updates {
                 row = ps.executeUpdate() == 0 ? null : select(connection, shape.selectByKey, keyValues, shape);
             }
         } catch (SQLException e) {
-            throw engine.translate(e, "update " + key + " in " + shape.display);
+            throw database.translate(e, "update " + key + " in " + shape.display);
         }
         if (row == null) {
             throw new NoSuchRowException(shape.display, key); // only where the lock did not hold: a foreign dialect without row locks
@@ -283,7 +275,7 @@ public final class Updates {
             Statements.bind(ps, keyValues);
             return Statements.readRow(ps.executeQuery());
         } catch (SQLException e) {
-            throw engine.translate(e, "read " + shape.display);
+            throw database.translate(e, "read " + shape.display);
         }
     }
 
@@ -308,21 +300,5 @@ public final class Updates {
             }
         }
         return values;
-    }
-
-    private static List<String> quoted(Dialect d, List<String> columns) {
-        List<String> quoted = new ArrayList<>(columns.size());
-        columns.forEach(c -> quoted.add(d.quote(c)));
-        return quoted;
-    }
-
-    private static void rollbackTo(Connection connection, Savepoint savepoint, Exception cause) {
-        if (savepoint != null) {
-            try {
-                connection.rollback(savepoint);
-            } catch (SQLException e) {
-                cause.addSuppressed(e);
-            }
-        }
     }
 }

@@ -36,8 +36,9 @@ final class AddLink implements Scenario {
     public void setUp(TestDatabase db, Strategy strategy, int rounds) throws SQLException {
         db.execute("create table image (id bigint primary key, title varchar(100) not null)",
                 "create table tag (id bigint primary key, title varchar(100) not null)",
-                "create table image_tags (image_id bigint not null references image (id), tag_id bigint not null references tag (id),"
-                        + " primary key (image_id, tag_id))");
+                // Table-level foreign keys: MySQL 8.0 parses and silently ignores an inline column REFERENCES.
+                "create table image_tags (image_id bigint not null, tag_id bigint not null, primary key (image_id, tag_id),"
+                        + " foreign key (image_id) references image (id), foreign key (tag_id) references tag (id))");
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             for (String table : List.of("image", "tag")) {

@@ -90,7 +90,7 @@ final class Attempts {
         long[] sorted = latencies.clone();
         double p50 = Latencies.millis(sorted, 50);
         double p99 = Latencies.millis(sorted, 99);
-        Result draft = new Result(cell.engine().id(), version, cell.scenario().id(), cell.strategy().id(), cell.isolation().id(),
+        Result draft = new Result(cell.target().id(), version, cell.scenario().id(), cell.strategy().id(), cell.isolation().id(),
                 workers, rounds, attempts, attempts - failed, tally.duplicates(), tally.duplicateKeys(), tally.missing(), splitRounds(),
                 errorCounts, Map.copyOf(samples), seconds, attempts / seconds, p50, p99, cell.strategy().raceFree(), "");
         return withNote(draft, Notes.explain(cell, draft));

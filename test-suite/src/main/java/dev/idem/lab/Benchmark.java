@@ -127,7 +127,7 @@ final class Benchmark {
             // One connection per worker, opened before timing: floor and Idem borrow from this same pool.
             try (HikariDataSource pool = Race.pool(db, Isolation.AUTOCOMMIT, workers)) {
                 Idem idem = Idem.create(pool);
-                String on = db.engine().id() + ", " + workers + (workers == 1 ? " worker: " : " workers: ");
+                String on = db.target().id() + ", " + workers + (workers == 1 ? " worker: " : " workers: ");
                 // Every operation is warmed up before any is timed: the code they share (pool, driver) is
                 // still being compiled at first, which would slow down whichever operation came first.
                 progress.accept(on + "warming up");
@@ -153,7 +153,7 @@ final class Benchmark {
                     for (Measured m : group) {
                         Timing t = timings.get(m.id());
                         double ratio = m.floor() == null ? Double.NaN : t.perSecond() / timings.get(m.floor()).perSecond();
-                        rows.add(new BenchmarkReport.Row(db.engine().id(), version, workers, m.id(), m.floor(), t.calls(), t.seconds(),
+                        rows.add(new BenchmarkReport.Row(db.target().id(), version, workers, m.id(), m.floor(), t.calls(), t.seconds(),
                                 t.perSecond(), ratio, statements.get(m.id()), t.errors(), t.errorSample()));
                     }
                 }

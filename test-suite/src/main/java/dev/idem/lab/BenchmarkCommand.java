@@ -1,6 +1,6 @@
 package dev.idem.lab;
 
-import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 import dev.idem.testing.Servers;
 import dev.idem.testing.TestDatabase;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  *
  * @param json where to write the JSON document; {@code -} for standard output; null for none
  */
-record BenchmarkCommand(List<Engine> databases, Benchmark.Settings settings, Path json, boolean help) {
+record BenchmarkCommand(List<Target> databases, Benchmark.Settings settings, Path json, boolean help) {
 
     static final String USAGE = """
             Usage: race-lab --benchmark [options]
@@ -41,7 +41,7 @@ record BenchmarkCommand(List<Engine> databases, Benchmark.Settings settings, Pat
 
     static BenchmarkCommand parse(String... args) {
         var o = new Object() {
-            List<Engine> databases = List.of();
+            List<Target> databases = List.of();
             List<Integer> workers = List.of(1, 4);
             Duration measure = Duration.ofSeconds(2);
             Duration warmUp = Duration.ofMillis(500);
@@ -53,7 +53,7 @@ record BenchmarkCommand(List<Engine> databases, Benchmark.Settings settings, Pat
                 case "--benchmark" -> { }
                 case "--help", "-h" -> o.help = true;
                 case "--json" -> o.json = Path.of(value);
-                case "--databases" -> o.databases = CommandLine.list(value).stream().map(Engine::fromId).toList();
+                case "--databases" -> o.databases = CommandLine.list(value).stream().map(Target::fromId).toList();
                 case "--workers" -> o.workers = CommandLine.list(value).stream().map(BenchmarkCommand::workers).distinct().toList();
                 case "--seconds" -> o.measure = seconds(name, value, 0.01);
                 case "--warmup" -> o.warmUp = seconds(name, value, 0);
@@ -95,24 +95,23 @@ record BenchmarkCommand(List<Engine> databases, Benchmark.Settings settings, Pat
     /** Every wanted database that can be had, each on a fresh database; one that fails is reported, not dropped. */
     BenchmarkReport measure(Consumer<String> progress) {
         Instant startedAt = Instant.now();
-        List<Engine> engines = LabOptions.ORDER.stream()
-                .filter(e -> databases.isEmpty() ? Servers.selected().contains(e) : databases.contains(e)).toList();
+        List<Target> targets = LabOptions.targets(databases, Servers.explicitSelection());
         List<Report.DatabaseStatus> statuses = new ArrayList<>();
         List<BenchmarkReport.Row> rows = new ArrayList<>();
-        for (Engine engine : engines) {
-            String problem = Lab.problem(engine);
+        for (Target target : targets) {
+            String problem = Lab.problem(target);
             if (problem == null) {
-                try (TestDatabase db = new TestDatabase(engine)) {
+                try (TestDatabase db = new TestDatabase(target)) {
                     List<BenchmarkReport.Row> measured = Benchmark.run(db, settings, progress);
                     rows.addAll(measured);
-                    statuses.add(new Report.DatabaseStatus(engine.id(), true, measured.get(0).version(), null));
+                    statuses.add(new Report.DatabaseStatus(target.id(), true, measured.get(0).version(), null));
                     continue;
                 } catch (Exception e) {
                     problem = "the benchmark could not complete: " + e;
                 }
             }
-            progress.accept("skipping " + engine.id() + ": " + problem);
-            statuses.add(new Report.DatabaseStatus(engine.id(), false, null, problem));
+            progress.accept("skipping " + target.id() + ": " + problem);
+            statuses.add(new Report.DatabaseStatus(target.id(), false, null, problem));
         }
         return new BenchmarkReport(startedAt, settings, statuses, rows);
     }

@@ -1,12 +1,17 @@
 package dev.idem.lab;
 
 import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 
 /** One run of the lab: a scenario raced by one strategy in one transaction mode on one database. */
-record Cell(Engine engine, Scenario scenario, Strategy strategy, Isolation isolation) {
+record Cell(Target target, Scenario scenario, Strategy strategy, Isolation isolation) {
+
+    Engine engine() {
+        return target.engine();
+    }
 
     @Override
     public String toString() {
-        return engine.id() + " " + scenario.id() + " " + strategy.id() + " " + isolation.id();
+        return target.id() + " " + scenario.id() + " " + strategy.id() + " " + isolation.id();
     }
 }

@@ -1,6 +1,6 @@
 package dev.idem.lab;
 
-import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -21,8 +21,8 @@ final class ConsoleProgress implements Progress {
     }
 
     @Override
-    public void skipped(Engine engine, String reason) {
-        err.println("race-lab: skipping " + engine.id() + " (not available, see above)");
+    public void skipped(Target target, String reason) {
+        err.println("race-lab: skipping " + target.id() + " (not available, see above)");
     }
 
     @Override

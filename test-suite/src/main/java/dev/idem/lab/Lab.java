@@ -1,6 +1,7 @@
 package dev.idem.lab;
 
 import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 import dev.idem.testing.Servers;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,16 +22,16 @@ final class Lab {
     Report run() {
         Instant startedAt = Instant.now();
         Race.Settings settings = new Race.Settings(options.workers(), options.rounds(), options.think());
-        List<Engine> engines = options.engines(Servers.selected());
+        List<Target> targets = options.targets(Servers.explicitSelection());
         List<Report.DatabaseStatus> statuses = new ArrayList<>();
         List<Cell> cells = new ArrayList<>();
-        for (Engine engine : engines) {
-            String problem = problem(engine);
+        for (Target target : targets) {
+            String problem = problem(target);
             if (problem != null) {
-                statuses.add(new Report.DatabaseStatus(engine.id(), false, null, problem));
-                progress.skipped(engine, problem);
+                statuses.add(new Report.DatabaseStatus(target.id(), false, null, problem));
+                progress.skipped(target, problem);
             } else {
-                cells.addAll(plan(engine));
+                cells.addAll(plan(target));
             }
         }
         List<Result> results = new ArrayList<>();
@@ -41,21 +42,22 @@ final class Lab {
             results.add(result);
             progress.finished(result);
         }
-        for (Engine engine : engines) {
-            if (statuses.stream().noneMatch(s -> s.database().equals(engine.id()))) {
-                String version = results.stream().filter(r -> r.database().equals(engine.id()) && r.version() != null)
+        for (Target target : targets) {
+            if (statuses.stream().noneMatch(s -> s.database().equals(target.id()))) {
+                String version = results.stream().filter(r -> r.database().equals(target.id()) && r.version() != null)
                         .map(Result::version).findFirst().orElse(null);
-                statuses.add(new Report.DatabaseStatus(engine.id(), true, version, null));
+                statuses.add(new Report.DatabaseStatus(target.id(), true, version, null));
             }
         }
-        statuses.sort((a, b) -> Integer.compare(LabOptions.ORDER.indexOf(Engine.fromId(a.database())),
-                LabOptions.ORDER.indexOf(Engine.fromId(b.database()))));
+        statuses.sort((a, b) -> Integer.compare(LabOptions.ORDER.indexOf(Target.fromId(a.database())),
+                LabOptions.ORDER.indexOf(Target.fromId(b.database()))));
         progress.done();
         return new Report(startedAt, options.workers(), options.rounds(), options.think().toMillis(), statuses, results);
     }
 
-    /** The runs on {@code engine}: every wanted strategy of every wanted scenario, in each of its wanted modes. */
-    List<Cell> plan(Engine engine) {
+    /** The runs on {@code target}: every wanted strategy of every wanted scenario, in each of its wanted modes. */
+    List<Cell> plan(Target target) {
+        Engine engine = target.engine();
         List<Cell> cells = new ArrayList<>();
         for (Scenario scenario : Scenarios.all()) {
             if (!options.wants(scenario)) {
@@ -67,7 +69,7 @@ final class Lab {
                 }
                 for (Isolation isolation : strategy.isolations(engine)) {
                     if (options.wants(isolation) && isolation.availableOn(engine)) {
-                        cells.add(new Cell(engine, scenario, strategy, isolation));
+                        cells.add(new Cell(target, scenario, strategy, isolation));
                     }
                 }
             }
@@ -75,12 +77,12 @@ final class Lab {
         return cells;
     }
 
-    /** Why {@code engine} cannot run here, or null when it can. */
-    static String problem(Engine engine) {
-        if (!engine.isServer()) {
+    /** Why {@code target} cannot run here, or null when it can. */
+    static String problem(Target target) {
+        if (!target.isServer()) {
             return null;
         }
-        Servers.Availability availability = Servers.availability(engine);
+        Servers.Availability availability = Servers.availability(target);
         return availability.available() ? null : availability.problem();
     }
 
@@ -89,7 +91,7 @@ final class Lab {
             return Race.run(cell, settings, progress);
         } catch (Exception e) {
             // The run itself broke (the database went away, a worker hung): say so in the report, never drop the row.
-            return new Result(cell.engine().id(), null, cell.scenario().id(), cell.strategy().id(), cell.isolation().id(),
+            return new Result(cell.target().id(), null, cell.scenario().id(), cell.strategy().id(), cell.isolation().id(),
                     settings.workers(), settings.rounds(), 0, 0, 0, 0, 0, 0, Map.of("run_failed", 1L),
                     Map.of("run_failed", ErrorClasses.sample(e)), 0, 0, 0, 0, cell.strategy().raceFree(),
                     "the run could not complete: " + e.getMessage());

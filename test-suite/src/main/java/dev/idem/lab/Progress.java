@@ -1,6 +1,6 @@
 package dev.idem.lab;
 
-import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 
 /** Hears what the lab is doing, to show a progress line. */
 interface Progress {
@@ -8,7 +8,7 @@ interface Progress {
     Progress NONE = new Progress() {
     };
 
-    default void skipped(Engine engine, String reason) {
+    default void skipped(Target target, String reason) {
     }
 
     default void started(Cell cell, int index, int total) {

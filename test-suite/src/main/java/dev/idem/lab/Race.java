@@ -33,7 +33,7 @@ final class Race {
     }
 
     static Result run(Cell cell, Settings settings, Progress progress) throws Exception {
-        try (TestDatabase db = new TestDatabase(cell.engine())) {
+        try (TestDatabase db = new TestDatabase(cell.target())) {
             cell.scenario().setUp(db, cell.strategy(), settings.rounds());
             Attempts attempts;
             try (HikariDataSource pool = pool(db, cell.isolation(), settings.workers())) {
@@ -118,7 +118,7 @@ final class Race {
         config.setMaximumPoolSize(workers);
         config.setMinimumIdle(workers);
         config.setConnectionTimeout(Duration.ofSeconds(60).toMillis());
-        config.setPoolName("race-lab-" + db.engine().id());
+        config.setPoolName("race-lab-" + db.target().id());
         return new HikariDataSource(config);
     }
 

@@ -13,7 +13,7 @@ final class Containers {
     private Containers() {
     }
 
-    static Servers.Availability start(Engine engine, List<String> tried) {
+    static Servers.Availability start(Target target, List<String> tried) {
         boolean docker;
         try {
             docker = DockerClientFactory.instance().isDockerAvailable();
@@ -24,26 +24,27 @@ final class Containers {
             tried.add("no Docker engine for Testcontainers");
             return null;
         }
-        JdbcDatabaseContainer<?> container = switch (engine) {
-            case POSTGRESQL -> new PostgreSQLContainer(engine.image()).withCommand("postgres", "-c", "max_connections=300", "-c", "fsync=off");
-            case MYSQL -> new MySQLContainer(engine.image()).withUsername("root").withPassword("idem")
+        String image = target.image();
+        JdbcDatabaseContainer<?> container = switch (target.engine()) {
+            case POSTGRESQL -> new PostgreSQLContainer(image).withCommand("postgres", "-c", "max_connections=300", "-c", "fsync=off");
+            case MYSQL -> new MySQLContainer(image).withUsername("root").withPassword("idem")
                     .withCommand("--max-connections=300");
-            case MARIADB -> new MariaDBContainer(engine.image()).withUsername("root").withPassword("idem")
+            case MARIADB -> new MariaDBContainer(image).withUsername("root").withPassword("idem")
                     .withCommand("--max-connections=300");
-            default -> throw new IllegalArgumentException(engine.id());
+            default -> throw new IllegalArgumentException(target.id());
         };
         try {
             container.start();
         } catch (RuntimeException e) {
-            tried.add("Testcontainers could not start " + engine.image() + ": " + e.getMessage());
+            tried.add("Testcontainers could not start " + image + ": " + e.getMessage());
             return null;
         }
         String url = container.getJdbcUrl();
-        if (engine == Engine.MARIADB) {
+        if (target.engine() == Engine.MARIADB) {
             // The tests reach MariaDB through Connector/J, as most applications do.
             url = url.replaceFirst("^jdbc:mariadb:", "jdbc:mysql:");
         }
-        Server server = new Server(engine, url, container.getUsername(), container.getPassword(), "Testcontainers " + engine.image());
+        Server server = new Server(target, url, container.getUsername(), container.getPassword(), "Testcontainers " + image);
         return Servers.verified(server, false);
     }
 }

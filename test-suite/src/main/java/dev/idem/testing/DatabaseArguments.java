@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.AnnotationBasedArgumentsProvider;
 import org.junit.jupiter.params.support.ParameterDeclarations;
 
-/** One fresh {@link TestDatabase} per selected database; JUnit closes (drops) each after its invocation. */
+/** One fresh {@link TestDatabase} per selected target of the named engines; JUnit closes (drops) each after its invocation. */
 final class DatabaseArguments extends AnnotationBasedArgumentsProvider<DatabaseTest> {
 
     @Override
@@ -18,7 +18,8 @@ final class DatabaseArguments extends AnnotationBasedArgumentsProvider<DatabaseT
         Set<Engine> engines = annotation.value().length == 0
                 ? EnumSet.allOf(Engine.class)
                 : EnumSet.copyOf(Arrays.asList(annotation.value()));
-        engines.retainAll(Servers.selected());
-        return engines.stream().map(engine -> Arguments.of(new TestDatabase(engine)));
+        return Servers.selected().stream()
+                .filter(target -> engines.contains(target.engine()))
+                .map(target -> Arguments.of(new TestDatabase(target)));
     }
 }

@@ -19,7 +19,7 @@ final class DatabaseAvailability implements InvocationInterceptor {
                                             ExtensionContext extensionContext) throws Throwable {
         for (Object argument : invocationContext.getArguments()) {
             if (argument instanceof TestDatabase database && database.engine().isServer()) {
-                Servers.Availability availability = Servers.availability(database.engine());
+                Servers.Availability availability = Servers.availability(database.target());
                 if (!availability.available()) {
                     invocation.skip();
                     if (availability.broken() || Servers.inCi()) {

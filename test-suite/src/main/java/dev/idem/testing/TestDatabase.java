@@ -29,9 +29,10 @@ public final class TestDatabase implements AutoCloseable {
 
     private static final String RUN = Long.toString(new SecureRandom().nextLong() & 0xffffffL, 36);
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Set<Engine> ANNOUNCED = ConcurrentHashMap.newKeySet();
+    private static final Set<Target> ANNOUNCED = ConcurrentHashMap.newKeySet();
     private static final Pattern MYSQL_URL = Pattern.compile("^(jdbc:mysql://[^/?]+)(/[^?]*)?(\\?.*)?$");
 
+    private final Target target;
     private final Engine engine;
     private String url;
     private String user = "";
@@ -40,12 +41,19 @@ public final class TestDatabase implements AutoCloseable {
     private HikariDataSource pool;
     private final java.util.List<HikariDataSource> extraPools = new java.util.ArrayList<>();
 
-    public TestDatabase(Engine engine) {
-        this.engine = engine;
+    public TestDatabase(Target target) {
+        this.target = target;
+        this.engine = target.engine();
     }
 
+    /** The database product, whatever its version: what most tests branch on. */
     public Engine engine() {
         return engine;
+    }
+
+    /** The product at its version, as in display names ({@code postgresql-18}). */
+    public Target target() {
+        return target;
     }
 
     /** A pooled data source on this test's database (up to 64 connections). */
@@ -58,7 +66,7 @@ public final class TestDatabase implements AutoCloseable {
             config.setDataSourceProperties(properties());
             config.setMaximumPoolSize(64);
             config.setMinimumIdle(0);
-            config.setPoolName("idem-" + engine.id());
+            config.setPoolName("idem-" + target.id());
             pool = new HikariDataSource(config);
         }
         return pool;
@@ -92,9 +100,9 @@ public final class TestDatabase implements AutoCloseable {
     /** A new, unpooled connection in auto-commit mode; the caller closes it. */
     public Connection connect() throws SQLException {
         Connection connection = DriverManager.getConnection(url(), properties());
-        if (ANNOUNCED.add(engine) && !engine.isServer()) {
+        if (ANNOUNCED.add(target) && !engine.isServer()) {
             var meta = connection.getMetaData();
-            System.err.println("[idem] " + engine.id() + ": " + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion());
+            System.err.println("[idem] " + target.id() + ": " + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion());
         }
         return connection;
     }
@@ -150,7 +158,7 @@ public final class TestDatabase implements AutoCloseable {
                 case MARIADB, MYSQL -> createMysqlDatabase(server(), name);
             }
         } catch (SQLException | IOException e) {
-            throw new IllegalStateException("Could not create a scratch database on " + engine + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Could not create a scratch database on " + target + ": " + e.getMessage(), e);
         }
         if (engine == Engine.H2) {
             String h2 = url;
@@ -163,7 +171,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private Server server() {
-        Servers.Availability availability = Servers.availability(engine);
+        Servers.Availability availability = Servers.availability(target);
         if (!availability.available()) {
             throw new IllegalStateException(availability.problem());
         }
@@ -195,7 +203,7 @@ public final class TestDatabase implements AutoCloseable {
     private void createMysqlDatabase(Server server, String database) throws SQLException {
         Matcher m = MYSQL_URL.matcher(server.url());
         if (!m.matches()) {
-            throw new IllegalArgumentException("Expected a jdbc:mysql://host:port/... URL for " + engine + ", got " + server.url());
+            throw new IllegalArgumentException("Expected a jdbc:mysql://host:port/... URL for " + target + ", got " + server.url());
         }
         adminExecute(server, "create database " + database + " character set utf8mb4");
         user = server.user();
@@ -229,7 +237,7 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public String toString() {
-        return engine.id();
+        return target.id();
     }
 
     private interface Action {

@@ -49,7 +49,7 @@ class NameMatchingTest {
     @DatabaseTest({Engine.MARIADB, Engine.MYSQL})
     void eachDatabaseAConnectionSwitchesToIsCheckedOnItsOwn(TestDatabase db) throws Exception {
         Schemas.tags(db);
-        try (TestDatabase other = new TestDatabase(db.engine())) {
+        try (TestDatabase other = new TestDatabase(db.target())) {
             other.execute("create table tag (id bigint auto_increment primary key, title varchar(100) not null, color varchar(20))");
             String otherDatabase = other.url().replaceFirst("^jdbc:mysql://[^/]+/([^?]+).*$", "$1");
             Idem idem = Idem.forConnections();

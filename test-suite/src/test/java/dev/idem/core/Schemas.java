@@ -32,7 +32,8 @@ final class Schemas {
     static void imagesAndTags(TestDatabase db) throws SQLException {
         tags(db);
         db.execute("create table image (" + id(db.engine()) + ", name varchar(100) not null)",
-                "create table image_tags (image_id bigint not null references image (id), tag_id bigint not null references tag (id),"
-                        + " primary key (image_id, tag_id))");
+                // Table-level foreign keys: MySQL 8.0 parses and silently ignores an inline column REFERENCES.
+                "create table image_tags (image_id bigint not null, tag_id bigint not null, primary key (image_id, tag_id),"
+                        + " foreign key (image_id) references image (id), foreign key (tag_id) references tag (id))");
     }
 }

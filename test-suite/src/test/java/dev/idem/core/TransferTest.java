@@ -174,11 +174,13 @@ class TransferTest {
     @DatabaseTest
     void aWriteRefusedHalfwayLeavesNothingWritten(TestDatabase db) throws Exception {
         Ledger.accounts(db, 100, 100);
-        if (db.engine() != Engine.SQLITE) {
-            db.execute("alter table account add constraint account_level_small check (level < 10)");
-        } else {
-            db.execute("create trigger account_level_small before update of level on account when new.level >= 10"
+        switch (db.engine()) {
+            case SQLITE -> db.execute("create trigger account_level_small before update of level on account when new.level >= 10"
                     + " begin select raise(abort, 'level too high'); end");
+            // MySQL enforces CHECK constraints only from 8.0.16 on; before, it parses and ignores them.
+            case MYSQL -> db.execute("create trigger account_level_small before update on account for each row"
+                    + " if new.level >= 10 then signal sqlstate '45000' set message_text = 'level too high'; end if");
+            default -> db.execute("alter table account add constraint account_level_small check (level < 10)");
         }
         Idem idem = Idem.create(db.dataSource());
         List<Values> keys = List.of(Values.of("id", 1L), Values.of("id", 2L));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 import dev.idem.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,7 @@ class BenchmarkTest {
         assertNull(defaults.json());
 
         BenchmarkCommand some = BenchmarkCommand.parse("--benchmark", "--databases", "h2", "--workers=1,8", "--seconds", "0.5", "--json");
-        assertEquals(List.of(Engine.H2), some.databases());
+        assertEquals(List.of(Target.H2), some.databases());
         assertEquals(List.of(1, 8), some.settings().workers());
         assertEquals(Duration.ofMillis(500), some.settings().measure());
 

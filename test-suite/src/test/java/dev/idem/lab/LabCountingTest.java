@@ -8,6 +8,7 @@ import dev.idem.DatabaseException;
 import dev.idem.internal.Vendor;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,7 +57,7 @@ class LabCountingTest {
 
     @Test
     void aDeferredSqliteTransactionThatReadsThenWritesAfterAnotherCommitIsClassifiedBusy() throws SQLException {
-        try (TestDatabase db = new TestDatabase(Engine.SQLITE)) {
+        try (TestDatabase db = new TestDatabase(Target.SQLITE)) {
             db.execute("create table t (id integer primary key, v text)");
             try (Connection reader = db.connect(); Connection writer = db.connect();
                  Statement r = reader.createStatement(); Statement w = writer.createStatement()) {

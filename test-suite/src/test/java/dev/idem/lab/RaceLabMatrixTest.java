@@ -3,7 +3,7 @@ package dev.idem.lab;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idem.testing.DatabaseTest;
-import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 import dev.idem.testing.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +22,8 @@ class RaceLabMatrixTest {
 
     @DatabaseTest
     void idemLeavesOneRowAndNoErrorWhereNaiveCodeDuplicatesOrFails(TestDatabase db) {
-        Engine engine = db.engine();
-        Report report = lab(engine, List.of()).run();
+        Target target = db.target();
+        Report report = lab(target, List.of()).run();
         List<String> problems = new ArrayList<>();
         for (Result r : report.results()) {
             if (r.raceFree() && !r.clean()) {
@@ -31,7 +31,7 @@ class RaceLabMatrixTest {
             }
         }
         for (Result r : report.results()) {
-            if (raceCanOccur(engine, r) && r.failures() == 0 && !showsAfterRetries(engine, r)) {
+            if (raceCanOccur(target, r) && r.failures() == 0 && !showsAfterRetries(target, r)) {
                 problems.add(describe(r) + ": the race never showed in " + TRIES * ROUNDS + " rounds");
             }
         }
@@ -42,15 +42,15 @@ class RaceLabMatrixTest {
      * Naive code races everywhere, in every mode it runs in (SQLite answers SQLITE_BUSY in deferred
      * transactions instead of duplicating); the catch-and-reselect workaround fails under REPEATABLE READ.
      */
-    private static boolean raceCanOccur(Engine engine, Result r) {
+    private static boolean raceCanOccur(Target target, Result r) {
         boolean naive = r.strategy().equals("naive") || r.strategy().equals("naive-unique");
         boolean snapshotReselect = r.strategy().equals("catch-reselect") && r.isolation().equals(Isolation.REPEATABLE_READ.id());
         return naive || snapshotReselect;
     }
 
-    private static boolean showsAfterRetries(Engine engine, Result first) {
+    private static boolean showsAfterRetries(Target target, Result first) {
         for (int i = 1; i < TRIES; i++) {
-            LabOptions options = options(engine, List.of(first.scenario()), List.of(first.strategy()), List.of(first.isolation()));
+            LabOptions options = options(target, List.of(first.scenario()), List.of(first.strategy()), List.of(first.isolation()));
             if (new Lab(options, Progress.NONE).run().results().stream().anyMatch(r -> r.failures() > 0)) {
                 return true;
             }
@@ -58,12 +58,12 @@ class RaceLabMatrixTest {
         return false;
     }
 
-    private static Lab lab(Engine engine, List<String> scenarios) {
-        return new Lab(options(engine, scenarios, List.of(), List.of()), Progress.NONE);
+    private static Lab lab(Target target, List<String> scenarios) {
+        return new Lab(options(target, scenarios, List.of(), List.of()), Progress.NONE);
     }
 
-    private static LabOptions options(Engine engine, List<String> scenarios, List<String> strategies, List<String> isolations) {
-        return new LabOptions(List.of(engine), scenarios, strategies, isolations, 8, ROUNDS, Duration.ZERO, null, null, false, false);
+    private static LabOptions options(Target target, List<String> scenarios, List<String> strategies, List<String> isolations) {
+        return new LabOptions(List.of(target), scenarios, strategies, isolations, 8, ROUNDS, Duration.ZERO, null, null, false, false);
     }
 
     private static String describe(Result r) {

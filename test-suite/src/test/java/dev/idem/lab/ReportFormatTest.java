@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idem.testing.Engine;
+import dev.idem.testing.Target;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -68,11 +69,13 @@ class ReportFormatTest {
         LabOptions defaults = LabOptions.parse();
         assertEquals(LabOptions.DEFAULT_WORKERS, defaults.workers());
         assertEquals(LabOptions.DEFAULT_ROUNDS, defaults.rounds());
-        assertEquals(List.of(Engine.SQLITE, Engine.H2), defaults.engines(java.util.Set.of(Engine.H2, Engine.SQLITE)));
+        assertEquals(List.of(Target.SQLITE, Target.H2), defaults.targets(java.util.Set.of(Target.H2, Target.SQLITE)));
+        assertTrue(defaults.targets(null).containsAll(List.of(Target.SQLITE, Target.H2, Target.POSTGRESQL)));
+        assertEquals(java.util.Set.copyOf(Target.defaults()), java.util.Set.copyOf(LabOptions.parse("--databases", "all").targets(null)));
 
         LabOptions some = LabOptions.parse("--databases", "h2,sqlite", "--strategies=naive,idem", "--isolation", "transaction",
                 "--workers", "4", "--rounds", "20", "--json", "--html", "out.html");
-        assertEquals(List.of(Engine.SQLITE, Engine.H2), some.engines(java.util.Set.of()));
+        assertEquals(List.of(Target.SQLITE, Target.H2), some.targets(java.util.Set.of()));
         assertTrue(some.wants(new NaiveAddLink()));
         assertFalse(some.wants(new LockParentAddLink()));
         assertTrue(some.wants(Isolation.REPEATABLE_READ));

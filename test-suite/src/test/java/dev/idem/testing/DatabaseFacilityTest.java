@@ -64,7 +64,7 @@ class DatabaseFacilityTest {
     @DatabaseTest
     void eachTestGetsItsOwnDatabase(TestDatabase db) throws Exception {
         db.execute("create table mine (id integer primary key)", "insert into mine (id) values (1)");
-        try (TestDatabase other = new TestDatabase(db.engine())) {
+        try (TestDatabase other = new TestDatabase(db.target())) {
             SQLException missing = assertThrows(SQLException.class, () -> count(other, "select count(*) from mine"));
             assertTrue(missing.getMessage().toLowerCase().contains("mine"), missing::getMessage);
         }

@@ -2,7 +2,6 @@ package dev.idem.internal;
 
 import dev.idem.DatabaseException;
 import dev.idem.Got;
-import dev.idem.IdemException;
 import dev.idem.IntegrityViolationException;
 import dev.idem.RetryTransactionException;
 import dev.idem.Row;
@@ -10,71 +9,38 @@ import dev.idem.Table;
 import dev.idem.Values;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Idem's knowledge of one database (its dialect and vendor, detected once, and the tables found in its
- * catalog, cached) and the get-or-create algorithm: select; on a miss insert; when the key turned out to
- * exist, re-read it with a new (on MySQL and MariaDB, locking) statement; a bounded loop.
+ * How a get-or-create decides: select; on a miss insert; when the key turned out to exist, re-read it
+ * with a new (on MySQL and MariaDB, locking) statement; a bounded loop. Runs on the connection it is
+ * given, in whatever transaction is open there; the SQL comes from the table's {@link Shape}.
  */
-public final class Engine {
+public final class GetOrCreate {
 
     /** Select, insert, re-select rounds before giving up; more than one only when a row vanishes in between. */
     private static final int ROUNDS = 5;
 
-    private final Map<Located, Shape> shapes = new ConcurrentHashMap<>();
-    private volatile Dialect dialect;
-    private volatile Vendor vendor;
+    private final Database database;
 
-    /** @param dialect the dialect to use, or {@code null} to detect it from the first connection */
-    public Engine(Dialect dialect) {
-        this.dialect = dialect;
+    public GetOrCreate(Database database) {
+        this.database = database;
     }
 
-    /** The dialect in use, detected from the first connection unless one was given. */
-    public Dialect dialect(Connection connection) throws SQLException {
-        if (vendor == null) {
-            synchronized (this) {
-                if (vendor == null) {
-                    DatabaseMetaData meta = connection.getMetaData();
-                    if (dialect == null) {
-                        dialect = Dialects.detect(meta);
-                    }
-                    vendor = Vendor.of(meta);
-                }
-            }
-        }
-        return dialect;
-    }
-
-    /** The database behind the connections, once {@link #dialect(Connection)} has run. */
-    Vendor vendor() {
-        return vendor;
-    }
-
-    /** Resolves {@code table} against the catalog, or fails, without touching data. */
-    public void check(Connection connection, Table table) throws SQLException {
-        dialect(connection);
-        shape(connection, table);
-    }
-
-    public Got getOrCreate(Connection connection, Table table, Values key, Values defaults) throws SQLException {
+    public Got run(Connection connection, Table table, Values key, Values defaults) throws SQLException {
         for (int i = 0; i < key.size(); i++) {
             if (key.values().get(i) == null) {
                 throw new IllegalArgumentException("Key column '" + key.columns().get(i) + "' of " + table.name() + " is NULL: NULLs never conflict"
                         + " in a unique constraint, so every caller would insert a row of its own. Give a value");
             }
         }
-        Dialect d = dialect(connection);
-        Shape shape = shape(connection, table);
+        Dialect d = database.dialect(connection);
+        Shape shape = database.shape(connection, table);
         Object[] keyValues = keyValues(shape, table, key);
         List<String> columns = new ArrayList<>(shape.key);
         List<Object> values = new ArrayList<>(List.of(keyValues));
@@ -117,7 +83,7 @@ public final class Engine {
         if (lastKeyConflict != null) {
             throw new IntegrityViolationException("Inserting " + key + " into " + shape.display + " kept failing on the key's unique index, yet no"
                     + " row with that key can be read: the index does not match the key exactly (a prefix index?), or a trigger writes"
-                    + " elsewhere. " + lastKeyConflict.getMessage(), SqlErrors.constraintName(lastKeyConflict, vendor), lastKeyConflict);
+                    + " elsewhere. " + lastKeyConflict.getMessage(), database.constraintName(lastKeyConflict), lastKeyConflict);
         }
         throw new DatabaseException("The row with key " + key + " in " + shape.display + " was deleted as fast as it was created, " + ROUNDS + " times in a row", null);
     }
@@ -144,7 +110,7 @@ public final class Engine {
             return row;
         } catch (SQLException e) {
             Statements.rollbackTo(connection, savepoint, e);
-            switch (conflict(e, d, shape)) {
+            switch (database.conflict(e, shape)) {
                 case UNNAMED:
                     unnamedConflicts.add(e);
                     return null;
@@ -152,30 +118,9 @@ public final class Engine {
                     keyConflicts.add(e);
                     return null;
                 default:
-                    throw translate(e, "insert into " + shape.display);
+                    throw database.translate(e, "insert into " + shape.display);
             }
         }
-    }
-
-    /** How a failed insert relates to the declared key. */
-    enum Conflict { ON_KEY, UNNAMED, NONE }
-
-    Conflict conflict(SQLException e, Dialect d, Shape shape) {
-        if (d.skipsKeyConflicts()) {
-            return Conflict.NONE; // its insert skips the key, so any unique violation is on another constraint
-        }
-        SqlErrors.Kind kind = SqlErrors.classify(e, vendor);
-        if (vendor == Vendor.H2 && kind == SqlErrors.Kind.BUSY) {
-            return Conflict.ON_KEY; // 90131: the rows collided in flight; the re-read settles it
-        }
-        if (kind != SqlErrors.Kind.UNIQUE_VIOLATION) {
-            return Conflict.NONE;
-        }
-        String constraint = SqlErrors.constraintName(e, vendor);
-        if (constraint == null) {
-            return Conflict.UNNAMED;
-        }
-        return shape.isKeyConstraint(constraint) ? Conflict.ON_KEY : Conflict.NONE;
     }
 
     private Object[] keyValues(Shape shape, Table table, Values key) {
@@ -199,26 +144,6 @@ public final class Engine {
         return values;
     }
 
-    /**
-     * The table as found in the catalog, looked up once per database and cached. An unqualified name is
-     * resolved in the connection's current database (catalog), which applications that keep one database
-     * per tenant switch; a different PostgreSQL search_path or H2 schema is not told apart: name the
-     * schema with {@link Table#inSchema} or keep one Idem per schema.
-     */
-    Shape shape(Connection connection, Table table) throws SQLException {
-        Located key = new Located(table, table.schema().isPresent() ? null : connection.getCatalog());
-        Shape shape = shapes.get(key);
-        if (shape == null) {
-            shape = Catalog.resolve(connection, dialect, vendor, table);
-            shapes.putIfAbsent(key, shape);
-        }
-        return shape;
-    }
-
-    /** A declared table and the database it was resolved in. */
-    private record Located(Table table, String catalog) {
-    }
-
     private Row select(Connection connection, String sql, Object[] keyValues) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             Statements.bind(ps, keyValues);
@@ -226,30 +151,7 @@ public final class Engine {
                 return Statements.readRow(rs);
             }
         } catch (SQLException e) {
-            throw translate(e, "read");
+            throw database.translate(e, "read");
         }
-    }
-
-    /** Turns a database error into the Idem exception that says what happened and what to do. */
-    public IdemException translate(SQLException e, String doing) {
-        Vendor v = vendor == null ? Vendor.OTHER : vendor;
-        SqlErrors.Kind kind = SqlErrors.classify(e, v);
-        String what = "Could not " + doing + " (" + (dialect == null ? "database" : dialect.name()) + ", SQLSTATE " + e.getSQLState()
-                + ", code " + e.getErrorCode() + "): ";
-        return switch (kind) {
-            case SERIALIZATION_FAILURE -> new RetryTransactionException(what + "a concurrent transaction committed a conflicting change after this"
-                    + " transaction's snapshot was taken. Roll back and run the transaction again (Idem.inTransaction does).", e);
-            case DEADLOCK -> new RetryTransactionException(what + "the database broke a deadlock by failing this transaction. Roll back and run it again"
-                    + " (Idem.inTransaction does).", e);
-            case LOCK_TIMEOUT -> new RetryTransactionException(what + "a lock was not granted in time. Roll back and run the transaction again,"
-                    + " or raise the lock timeout.", e);
-            case BUSY -> new RetryTransactionException(what + (v == Vendor.SQLITE
-                    ? "the database is locked (SQLITE_BUSY). A transaction that reads before it writes cannot wait for the write lock: begin write"
-                    + " transactions IMMEDIATE (Idem.inTransaction does), set a busy_timeout, and run the transaction again."
-                    : "a concurrent transaction updated the same row. Roll back and run the transaction again."), e);
-            case UNIQUE_VIOLATION, INTEGRITY_VIOLATION -> new IntegrityViolationException(what + "the database refused the row: " + e.getMessage(),
-                    SqlErrors.constraintName(e, v), e);
-            case OTHER -> new DatabaseException(what + e.getMessage(), e);
-        };
     }
 }

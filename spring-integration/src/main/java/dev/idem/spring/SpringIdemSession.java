@@ -1,0 +1,100 @@
+package dev.idem.spring;
+
+import dev.idem.IdemException;
+import dev.idem.hibernate.GotEntity;
+import dev.idem.hibernate.IdemSession;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.springframework.dao.DataAccessException;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
+import org.springframework.transaction.IllegalTransactionStateException;
+
+/**
+ * {@link IdemSession} for the Spring application's entities, as one singleton bean: each call resolves the
+ * {@code EntityManager} of the current transaction (through {@link EntityManagerFactoryUtils}) and works
+ * in it, so nothing is kept from one call, thread or transaction to the next. Idem's exceptions come as
+ * Spring's (see {@link IdemExceptionTranslator}); Jakarta Persistence's as Spring translates them.
+ *
+ * <pre>{@code
+ * @Transactional
+ * Tag tag(Image image, String title) {
+ *     Tag tag = idemSession.getOrCreate(Tag.class, title).entity();   // by its @NaturalId
+ *     idemSession.addLink(image, "tags", tag);
+ *     return tag;
+ * }
+ * }</pre>
+ */
+public final class SpringIdemSession {
+
+    private final EntityManagerFactory entityManagerFactory;
+
+    private SpringIdemSession(EntityManagerFactory entityManagerFactory) {
+        this.entityManagerFactory = entityManagerFactory;
+    }
+
+    /** Idem for the entities of {@code entityManagerFactory}, in whatever transaction is current at each call. */
+    public static SpringIdemSession of(EntityManagerFactory entityManagerFactory) {
+        return new SpringIdemSession(Objects.requireNonNull(entityManagerFactory, "entityManagerFactory"));
+    }
+
+    /**
+     * The {@link IdemSession} of the current transaction's {@code EntityManager}, for this call only: do not
+     * keep it. Its exceptions are Idem's own; {@link #run(Function)} translates them.
+     *
+     * @throws IllegalTransactionStateException when no transaction is active
+     */
+    public IdemSession current() {
+        EntityManager entityManager = EntityManagerFactoryUtils.getTransactionalEntityManager(entityManagerFactory);
+        if (entityManager == null) {
+            throw new IllegalTransactionStateException("Idem joins the current transaction and there is none: call it from a @Transactional method");
+        }
+        return IdemSession.of(entityManager);
+    }
+
+    /** Runs {@code work} on the {@linkplain #current() current} {@link IdemSession}, translating exceptions into Spring's. */
+    public <T> T run(Function<? super IdemSession, T> work) {
+        Objects.requireNonNull(work, "work");
+        try {
+            return work.apply(current());
+        } catch (IdemException e) {
+            throw IdemExceptionTranslator.translate(e);
+        } catch (RuntimeException e) {
+            DataAccessException spring = EntityManagerFactoryUtils.convertJpaAccessExceptionIfPossible(e);
+            throw spring != null ? spring : e;
+        }
+    }
+
+    /** {@link IdemSession#getOrCreate(Class, Map, Consumer)} in the current transaction. */
+    public <T> GotEntity<T> getOrCreate(Class<T> type, Map<String, ?> key, Consumer<? super T> initializer) {
+        return run(idem -> idem.getOrCreate(type, key, initializer));
+    }
+
+    /** {@link IdemSession#getOrCreate(Class, Map)} in the current transaction. */
+    public <T> GotEntity<T> getOrCreate(Class<T> type, Map<String, ?> key) {
+        return run(idem -> idem.getOrCreate(type, key));
+    }
+
+    /** {@link IdemSession#getOrCreate(Class, Object, Consumer)} (by {@code @NaturalId}) in the current transaction. */
+    public <T> GotEntity<T> getOrCreate(Class<T> type, Object naturalId, Consumer<? super T> initializer) {
+        return run(idem -> idem.getOrCreate(type, naturalId, initializer));
+    }
+
+    /** {@link IdemSession#getOrCreate(Class, Object)} (by {@code @NaturalId}) in the current transaction. */
+    public <T> GotEntity<T> getOrCreate(Class<T> type, Object naturalId) {
+        return run(idem -> idem.getOrCreate(type, naturalId));
+    }
+
+    /** {@link IdemSession#addLink(Object, String, Object)} in the current transaction. */
+    public boolean addLink(Object owner, String attribute, Object target) {
+        return run(idem -> idem.addLink(owner, attribute, target));
+    }
+
+    /** {@link IdemSession#removeLink(Object, String, Object)} in the current transaction. */
+    public boolean removeLink(Object owner, String attribute, Object target) {
+        return run(idem -> idem.removeLink(owner, attribute, target));
+    }
+}
