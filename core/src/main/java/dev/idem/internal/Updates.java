@@ -185,6 +185,13 @@ public final class Updates {
      * exists; otherwise inserted through get-or-create, so that only the declared key decides (a conflict
      * on another unique index is an error naming it) and {@code created} is true for exactly one caller;
      * a caller that lost the insert locks the winner's row and writes its values over it.
+     *
+     * <p>On a connection in auto-commit mode the locked write and the insert are separate transactions.
+     * An insert that fails on InnoDB's duplicate key leaves a shared lock on the row until its transaction
+     * ends, and two losers that then both ask for the exclusive one deadlock; so do two callers whose
+     * locking reads of the missing key took gap locks and who then both insert. Apart, neither happens.
+     * In the caller's transaction all steps run there, and InnoDB may break such a deadlock
+     * ({@link dev.idem.RetryTransactionException}, which {@code inTransaction} retries).
      */
     public Got updateOrCreate(Connection connection, Table table, Values key, Values values) throws SQLException {
         Dialect d = database.dialect(connection);
@@ -196,42 +203,45 @@ public final class Updates {
             }
         }
         boolean callers = !connection.getAutoCommit();
-        return transactions.asOneTransaction(connection, c -> {
-            for (int round = 1; round <= ROUNDS; round++) {
-                Row row = lockedRow(connection, shape, keyValues);
-                if (row == null) {
-                    try {
-                        Got got = getOrCreate.run(connection, table, key, values);
-                        if (got.created()) {
-                            return got;
-                        }
-                    } catch (IntegrityViolationException e) {
-                        // A concurrent caller inserting the same key and the same value of another unique column can make
-                        // the database report that column first (PostgreSQL checks ON CONFLICT only against the key's index).
-                        if (lockedRow(connection, shape, keyValues) == null) {
-                            throw e;
-                        }
-                    }
-                    row = lockedRow(connection, shape, keyValues);
+        for (int round = 1; round <= ROUNDS; round++) {
+            Row written = transactions.asOneTransaction(connection, c -> lockAndWrite(c, d, shape, keyValues, key, values, callers));
+            if (written != null) {
+                return new Got(written, false, shape.generatedKey);
+            }
+            try {
+                Got got = getOrCreate.run(connection, table, key, values);
+                if (got.created()) {
+                    return got;
                 }
-                if (row != null) {
-                    if (values.isEmpty()) {
-                        return new Got(row, false, shape.generatedKey);
-                    }
-                    Savepoint savepoint = callers && d.failedStatementAbortsTransaction() ? connection.setSavepoint() : null;
-                    try {
-                        Row written = write(connection, d, shape, keyValues, key, values);
-                        Statements.release(connection, savepoint);
-                        return new Got(written, false, shape.generatedKey);
-                    } catch (SQLException | RuntimeException e) {
-                        Statements.rollbackTo(connection, savepoint, e);
-                        throw e;
-                    }
+            } catch (IntegrityViolationException e) {
+                // A concurrent caller inserting the same key and the same value of another unique column can make
+                // the database report that column first (PostgreSQL checks ON CONFLICT only against the key's index).
+                if (select(connection, shape.selectByKey, keyValues, shape) == null) {
+                    throw e;
                 }
             }
-            throw new DatabaseException("The row with key " + key + " in " + shape.display + " was deleted as fast as it was created, " + ROUNDS
-                    + " times in a row", null);
-        });
+            // The key exists now: the next round locks the row and writes the values over it.
+        }
+        throw new DatabaseException("The row with key " + key + " in " + shape.display + " was deleted as fast as it was created, " + ROUNDS
+                + " times in a row", null);
+    }
+
+    /** Locks the row and writes {@code values} to it, returning it as stored; {@code null} when no row has the key. */
+    private Row lockAndWrite(Connection connection, Dialect d, Shape shape, Object[] keyValues, Values key, Values values, boolean callers)
+            throws SQLException {
+        Row row = lockedRow(connection, shape, keyValues);
+        if (row == null || values.isEmpty()) {
+            return row;
+        }
+        Savepoint savepoint = callers && d.failedStatementAbortsTransaction() ? connection.setSavepoint() : null;
+        try {
+            Row written = write(connection, d, shape, keyValues, key, values);
+            Statements.release(connection, savepoint);
+            return written;
+        } catch (SQLException | RuntimeException e) {
+            Statements.rollbackTo(connection, savepoint, e);
+            throw e;
+        }
     }
 
     private Row lockedRow(Connection connection, Shape shape, Object[] keyValues) throws SQLException {

@@ -9,8 +9,10 @@ import dev.idem.Got;
 import dev.idem.Idem;
 import dev.idem.IntegrityViolationException;
 import dev.idem.Table;
+import dev.idem.RetryPolicy;
 import dev.idem.Values;
 import dev.idem.testing.DatabaseTest;
+import dev.idem.testing.Engine;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,13 +74,14 @@ class UpdateOrCreateTest {
     /**
      * 32 callers, released together, each round on a fresh key, each writing its own number into two
      * columns: one row per key, exactly one created, and the row holds one caller's values whole (the
-     * last writer's), never a mix.
+     * last writer's), never a mix. With no retries: no caller may fail even once, so the losers of an
+     * insert on InnoDB never deadlock over the duplicate key's shared lock.
      */
     @DatabaseTest
     void concurrentCallersLeaveOneRowOneCreatedAndOneWritersValues(TestDatabase db) throws Exception {
         pages(db);
-        Idem idem = Idem.create(db.dataSource());
-        int rounds = 30;
+        Idem idem = Idem.create(db.dataSource(), RetryPolicy.none());
+        int rounds = db.engine() == Engine.SQLITE ? 10 : 30; // SQLite serialises the writers: each round is 32 in a row
         try (Collisions collisions = new Collisions(32)) {
             collisions.<Got>rounds(rounds, round -> worker -> idem.updateOrCreate(PAGE, Values.of("title", "p" + round),
                     Values.of("slug", "s" + round, "body", "w" + worker, "editor", "w" + worker)), (round, outcomes) -> {
