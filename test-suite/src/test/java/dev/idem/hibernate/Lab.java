@@ -9,7 +9,9 @@ import dev.idem.hibernate.model.Image;
 import dev.idem.hibernate.model.Item;
 import dev.idem.hibernate.model.Label;
 import dev.idem.hibernate.model.Magazine;
+import dev.idem.hibernate.model.Purse;
 import dev.idem.hibernate.model.Tag;
+import dev.idem.hibernate.model.Wallet;
 import dev.idem.testing.Engine;
 import dev.idem.testing.TestDatabase;
 import java.lang.reflect.InvocationHandler;
@@ -62,7 +64,7 @@ final class Lab implements AutoCloseable {
         config.setPoolName("lab-" + db.engine().id());
         this.pool = new HikariDataSource(config);
         Configuration cfg = new Configuration();
-        for (Class<?> entity : new Class<?>[] {Tag.class, Image.class, Label.class, Account.class, Country.class, Item.class, Book.class, Magazine.class}) {
+        for (Class<?> entity : new Class<?>[] {Tag.class, Image.class, Label.class, Account.class, Country.class, Item.class, Book.class, Magazine.class, Wallet.class, Purse.class}) {
             cfg.addAnnotatedClass(entity);
         }
         cfg.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, counting(pool));
