@@ -6,16 +6,19 @@ import dev.idem.internal.GetOrCreate;
 import dev.idem.internal.GetOrCreateAll;
 import dev.idem.internal.Links;
 import dev.idem.internal.Transactions;
+import dev.idem.internal.Updates;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * The entry point: race-free get-or-create, idempotent links and work-queue claims on one database.
+ * The entry point: race-free get-or-create, idempotent links, work-queue claims, and updates that lose
+ * nothing, on one database.
  *
  * <pre>{@code
  * Idem idem = Idem.create(dataSource);
@@ -58,6 +61,7 @@ public final class Idem implements Operations {
     private final GetOrCreateAll getOrCreateAll;
     private final Links links;
     private final Claims claims;
+    private final Updates updates;
 
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
         this.database = new Database(dialect);
@@ -66,6 +70,7 @@ public final class Idem implements Operations {
         this.getOrCreateAll = new GetOrCreateAll(database, transactions, getOrCreate);
         this.links = new Links(database, transactions);
         this.claims = new Claims(database, transactions);
+        this.updates = new Updates(database, transactions, getOrCreate);
     }
 
     /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
@@ -158,6 +163,26 @@ public final class Idem implements Operations {
             public boolean renew(Queue queue, Claim claim, Duration lease) {
                 return transactions.onCallerConnection(connection, c -> claims.renew(c, queue, claim, lease));
             }
+
+            @Override
+            public Row update(Table table, Values key, Function<? super Row, Values> change) {
+                return transactions.onCallerConnection(connection, c -> updates.update(c, table, key, change));
+            }
+
+            @Override
+            public List<Row> updateAll(Table table, List<Values> keys, Function<? super List<Row>, ? extends List<Values>> change) {
+                return transactions.onCallerConnection(connection, c -> updates.updateAll(c, table, keys, change));
+            }
+
+            @Override
+            public Row increment(Table table, Values key, String column, long delta) {
+                return transactions.onCallerConnection(connection, c -> updates.increment(c, table, key, column, delta));
+            }
+
+            @Override
+            public Got updateOrCreate(Table table, Values key, Values values) {
+                return transactions.onCallerConnection(connection, c -> updates.updateOrCreate(c, table, key, values));
+            }
         };
     }
 
@@ -239,5 +264,25 @@ public final class Idem implements Operations {
     @Override
     public boolean renew(Queue queue, Claim claim, Duration lease) {
         return transactions.withOwnConnection(c -> claims.renew(c, queue, claim, lease));
+    }
+
+    @Override
+    public Row update(Table table, Values key, Function<? super Row, Values> change) {
+        return transactions.withOwnConnection(c -> updates.update(c, table, key, change));
+    }
+
+    @Override
+    public List<Row> updateAll(Table table, List<Values> keys, Function<? super List<Row>, ? extends List<Values>> change) {
+        return transactions.withOwnConnection(c -> updates.updateAll(c, table, List.copyOf(keys), change));
+    }
+
+    @Override
+    public Row increment(Table table, Values key, String column, long delta) {
+        return transactions.withOwnConnection(c -> updates.increment(c, table, key, column, delta));
+    }
+
+    @Override
+    public Got updateOrCreate(Table table, Values key, Values values) {
+        return transactions.withOwnConnection(c -> updates.updateOrCreate(c, table, key, values));
     }
 }

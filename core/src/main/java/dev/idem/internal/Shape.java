@@ -26,8 +26,12 @@ final class Shape {
     final String lockingSelectByKey;
     /** True when the dialect reads the key's row and inserts it on a miss in one statement ({@link Dialect#readOrInsertRow}). */
     final boolean readsOrInsertsInOneStatement;
+    /** The row by key, locked for a read-modify-write until the transaction ends. */
+    final String selectByKeyForUpdate;
     private final Dialect dialect;
     private final Map<List<String>, String> inserts = new ConcurrentHashMap<>();
+    private final Map<List<String>, String> updates = new ConcurrentHashMap<>();
+    private final Map<String, String> increments = new ConcurrentHashMap<>();
     private final Map<Integer, String> links = new ConcurrentHashMap<>();
     private final Map<String, String> storedNames = new ConcurrentHashMap<>();
     private final Map<String, String> columnTypes;
@@ -53,6 +57,7 @@ final class Shape {
         this.lockingSelectByKey = selectByKey + dialect.lockingReadSuffix();
         this.readsOrInsertsInOneStatement = !this.columnTypes.isEmpty()
                 && dialect.readOrInsertRow(quotedName, quote(this.key), types(this.key), quote(this.key)) != null;
+        this.selectByKeyForUpdate = selectByKey + dialect.forUpdateSuffix();
     }
 
     /** The stored name of a column given by a caller: exact match first, then ignoring case. */
@@ -70,13 +75,23 @@ final class Shape {
 
     /** The insert of exactly these stored column names, in this order. */
     String insert(List<String> storedColumns) {
-        return inserts.computeIfAbsent(storedColumns, cols -> {
-            List<String> quoted = new ArrayList<>(cols.size());
-            cols.forEach(c -> quoted.add(dialect.quote(c)));
-            List<String> quotedKey = new ArrayList<>(key.size());
-            key.forEach(c -> quotedKey.add(dialect.quote(c)));
-            return dialect.insertRow(quotedName, quoted, quotedKey);
-        });
+        return inserts.computeIfAbsent(storedColumns, cols -> dialect.insertRow(quotedName, quoted(cols), quoted(key)));
+    }
+
+    /** The update of exactly these stored column names of one row by key: bound with the new values, then the key. */
+    String update(List<String> storedColumns) {
+        return updates.computeIfAbsent(storedColumns, cols -> dialect.updateRow(quotedName, quoted(cols), quoted(key)));
+    }
+
+    /** The one-statement increment of a stored column of one row by key: bound with the amount, then the key. */
+    String increment(String storedColumn) {
+        return increments.computeIfAbsent(storedColumn, col -> dialect.incrementRow(quotedName, dialect.quote(col), quoted(key)));
+    }
+
+    private List<String> quoted(List<String> names) {
+        List<String> quoted = new ArrayList<>(names.size());
+        names.forEach(c -> quoted.add(dialect.quote(c)));
+        return quoted;
     }
 
     /** The dialect's one statement that reads the key's row and inserts it when there is none, or null; see {@link Dialect#readOrInsertRow}. */

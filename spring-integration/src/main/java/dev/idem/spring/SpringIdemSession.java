@@ -8,6 +8,7 @@ import dev.idem.hibernate.IdemSession;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -125,5 +126,25 @@ public final class SpringIdemSession {
     /** {@link IdemSession#renew(ClaimedEntity, Duration)} in the current transaction. */
     public boolean renew(ClaimedEntity<?> claimed, Duration lease) {
         return run(idem -> idem.renew(claimed, lease));
+    }
+
+    /** {@link IdemSession#lockAll(Class, Collection)} in the current transaction: the rows stay locked until it ends. */
+    public <T> List<T> lockAll(Class<T> type, Collection<?> ids) {
+        return run(idem -> idem.lockAll(type, ids));
+    }
+
+    /** {@link IdemSession#increment(Object, String, long)} in the current transaction. */
+    public <T> T increment(T entity, String attribute, long delta) {
+        return run(idem -> idem.increment(entity, attribute, delta));
+    }
+
+    /** {@link IdemSession#updateOrCreate(Class, Map, Consumer)} in the current transaction. */
+    public <T> GotEntity<T> updateOrCreate(Class<T> type, Map<String, ?> key, Consumer<? super T> change) {
+        return run(idem -> idem.updateOrCreate(type, key, change));
+    }
+
+    /** {@link IdemSession#updateOrCreate(Class, Object, Consumer)} (by {@code @NaturalId}) in the current transaction. */
+    public <T> GotEntity<T> updateOrCreate(Class<T> type, Object naturalId, Consumer<? super T> change) {
+        return run(idem -> idem.updateOrCreate(type, naturalId, change));
     }
 }
