@@ -1,17 +1,20 @@
 package dev.idem;
 
+import dev.idem.internal.Claims;
 import dev.idem.internal.Database;
 import dev.idem.internal.GetOrCreate;
 import dev.idem.internal.Links;
 import dev.idem.internal.Transactions;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * The entry point: race-free get-or-create and idempotent links on one database.
+ * The entry point: race-free get-or-create, idempotent links and work-queue claims on one database.
  *
  * <pre>{@code
  * Idem idem = Idem.create(dataSource);
@@ -19,6 +22,8 @@ import javax.sql.DataSource;
  * Got got = idem.getOrCreate(tag, Values.of("title", "urgent"), Values.of("color", "red"));
  * LinkTable imageTags = LinkTable.named("image_tags").columns("image_id", "tag_id");
  * boolean added = idem.addLink(imageTags, 2L, 6L);
+ * Queue tasks = Queue.named("task").key("id").eligible(Values.of("status", "new")).orderBy("id");
+ * List<Claim> mine = idem.claim(tasks, "worker-7", 10, Duration.ofMinutes(5));
  * }</pre>
  *
  * <p>Called on {@code Idem} itself, each operation takes a connection from the data source and runs in
@@ -50,12 +55,14 @@ public final class Idem implements Operations {
     private final Transactions transactions;
     private final GetOrCreate getOrCreate;
     private final Links links;
+    private final Claims claims;
 
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
         this.database = new Database(dialect);
         this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), database);
         this.getOrCreate = new GetOrCreate(database);
         this.links = new Links(database, transactions);
+        this.claims = new Claims(database, transactions);
     }
 
     /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
@@ -121,6 +128,26 @@ public final class Idem implements Operations {
             public boolean removeLink(LinkTable table, Object owner, Object target) {
                 return transactions.onCallerConnection(connection, c -> links.removeLink(c, table, owner, target));
             }
+
+            @Override
+            public List<Claim> claim(Queue queue, String worker, int limit, Duration lease) {
+                return transactions.onCallerConnection(connection, c -> claims.claim(c, queue, worker, limit, lease));
+            }
+
+            @Override
+            public boolean finish(Queue queue, Claim claim, Values changes) {
+                return transactions.onCallerConnection(connection, c -> claims.finish(c, queue, claim, changes));
+            }
+
+            @Override
+            public boolean release(Queue queue, Claim claim, Values changes) {
+                return transactions.onCallerConnection(connection, c -> claims.release(c, queue, claim, changes));
+            }
+
+            @Override
+            public boolean renew(Queue queue, Claim claim, Duration lease) {
+                return transactions.onCallerConnection(connection, c -> claims.renew(c, queue, claim, lease));
+            }
         };
     }
 
@@ -175,5 +202,25 @@ public final class Idem implements Operations {
     @Override
     public boolean removeLink(LinkTable table, Object owner, Object target) {
         return transactions.withOwnConnection(c -> links.removeLink(c, table, owner, target));
+    }
+
+    @Override
+    public List<Claim> claim(Queue queue, String worker, int limit, Duration lease) {
+        return transactions.withOwnConnection(c -> claims.claim(c, queue, worker, limit, lease));
+    }
+
+    @Override
+    public boolean finish(Queue queue, Claim claim, Values changes) {
+        return transactions.withOwnConnection(c -> claims.finish(c, queue, claim, changes));
+    }
+
+    @Override
+    public boolean release(Queue queue, Claim claim, Values changes) {
+        return transactions.withOwnConnection(c -> claims.release(c, queue, claim, changes));
+    }
+
+    @Override
+    public boolean renew(Queue queue, Claim claim, Duration lease) {
+        return transactions.withOwnConnection(c -> claims.renew(c, queue, claim, lease));
     }
 }

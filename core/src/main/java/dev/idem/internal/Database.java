@@ -3,6 +3,7 @@ package dev.idem.internal;
 import dev.idem.DatabaseException;
 import dev.idem.IdemException;
 import dev.idem.IntegrityViolationException;
+import dev.idem.Queue;
 import dev.idem.RetryTransactionException;
 import dev.idem.Table;
 import dev.idem.spi.Dialect;
@@ -18,15 +19,16 @@ import java.util.regex.Pattern;
 
 /**
  * What Idem knows about one database, asked by every operation: which database it is and the dialect
- * that writes its SQL (detected once, from the first connection), the tables found in its catalog
- * (resolved once and cached), and what its errors mean. The only class that tells databases apart;
- * the SQL each one runs is in its dialect's file, the codes its errors carry in {@link SqlErrors}.
+ * that writes its SQL (detected once, from the first connection), the tables and queues found in its
+ * catalog (resolved once and cached), and what its errors mean. The only class that tells databases
+ * apart; the SQL each one runs is in its dialect's file, the codes its errors carry in {@link SqlErrors}.
  */
 public final class Database {
 
     private static final Pattern MARIADB_VERSION = Pattern.compile("^(?:5\\.5\\.5-)?(\\d+)\\.(\\d+)");
 
     private final Map<Located, Shape> shapes = new ConcurrentHashMap<>();
+    private final Map<LocatedQueue, QueueShape> queues = new ConcurrentHashMap<>();
     private volatile Dialect dialect;
     private volatile Vendor vendor;
 
@@ -71,6 +73,22 @@ public final class Database {
 
     /** A declared table and the database it was resolved in. */
     private record Located(Table table, String catalog) {
+    }
+
+    /** The queue as found in the catalog, its table and claim columns checked once per database, and cached. */
+    QueueShape queue(Connection connection, Queue queue) throws SQLException {
+        Dialect d = dialect(connection);
+        LocatedQueue key = new LocatedQueue(queue, queue.schema().isPresent() ? null : connection.getCatalog());
+        QueueShape shape = queues.get(key);
+        if (shape == null) {
+            shape = QueueShape.resolve(connection, d, catalogRules(), queueRules(), shape(connection, queue.asTable()), queue);
+            queues.putIfAbsent(key, shape);
+        }
+        return shape;
+    }
+
+    /** A declared queue and the database it was resolved in. */
+    private record LocatedQueue(Queue queue, String catalog) {
     }
 
     /** Resolves {@code table} against the catalog, or fails, without touching data. */
@@ -158,6 +176,17 @@ public final class Database {
         };
     }
 
+    /** How this database stores and serves a queue, for {@link QueueShape}. */
+    private QueueShape.Rules queueRules() {
+        return switch (vendor) {
+            case POSTGRESQL -> OnConflictDialect.POSTGRESQL_QUEUE;
+            case SQLITE -> OnConflictDialect.SQLITE_QUEUE;
+            case MYSQL, MARIADB -> InnoDbDialect.QUEUE;
+            case H2 -> H2Dialect.QUEUE;
+            case OTHER -> GenericDialect.QUEUE;
+        };
+    }
+
     /**
      * Reads the product from the driver. Connector/J names MariaDB "MySQL", so MariaDB is told apart by
      * its version string ({@code 5.5.5-10.11.6-MariaDB}, or {@code 11.4.2-MariaDB}).
@@ -186,14 +215,20 @@ public final class Database {
     private static Dialect dialectFor(Vendor vendor, DatabaseMetaData meta) throws SQLException {
         return switch (vendor) {
             case POSTGRESQL -> OnConflictDialect.postgresql();
-            // RETURNING arrived in MariaDB 10.5.
-            case MARIADB -> mariaDbAtLeast(meta.getDatabaseProductVersion(), 10, 5) ? InnoDbDialect.mariadb() : InnoDbDialect.mysql();
-            case MYSQL -> InnoDbDialect.mysql();
+            case MARIADB -> mariaDb(meta.getDatabaseProductVersion());
+            // SKIP LOCKED arrived in MySQL 8.0.1 (8.0.0 was a development milestone, never a release).
+            case MYSQL -> meta.getDatabaseMajorVersion() >= 8 ? InnoDbDialect.mysql() : InnoDbDialect.mysql().withoutSkipLocked();
             // ON CONFLICT arrived in SQLite 3.24 and RETURNING in 3.35.
             case SQLITE -> atLeast(meta, 3, 35) ? OnConflictDialect.sqlite() : new GenericDialect("sqlite (before 3.35)");
             case H2 -> new H2Dialect();
             case OTHER -> new GenericDialect(meta.getDatabaseProductName());
         };
+    }
+
+    /** RETURNING arrived in MariaDB 10.5 and SKIP LOCKED in 10.6. */
+    private static Dialect mariaDb(String version) {
+        InnoDbDialect dialect = mariaDbAtLeast(version, 10, 5) ? InnoDbDialect.mariadb() : InnoDbDialect.mysql();
+        return mariaDbAtLeast(version, 10, 6) ? dialect : dialect.withoutSkipLocked();
     }
 
     /**

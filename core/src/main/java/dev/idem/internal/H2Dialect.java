@@ -7,11 +7,22 @@ import java.util.List;
  * H2 2.x: {@code SELECT * FROM FINAL TABLE (INSERT ...)} returns the stored row; a duplicate raises
  * 23505 (or 90131 when the rows collided in flight), and Idem re-reads. Never MERGE, which raises
  * unique violations under concurrent inserts. A failed statement does not abort H2's transaction.
+ *
+ * <p>Claims: {@code SELECT key ... USE INDEX () ... LIMIT n FOR UPDATE SKIP LOCKED}, then
+ * {@code SELECT * FROM FINAL TABLE (UPDATE ... WHERE key IN (...))}, in one transaction. H2 2.5 locks every
+ * row a locking read sorts before it applies the limit: read through a secondary index such as
+ * {@code (status, id)}, the first claim would lock every waiting row and the next would find none. Read
+ * along the primary key ({@code USE INDEX ()}), in key order, it locks only the rows it returns; so on H2
+ * a queue should be ordered by its key. H2's {@code CURRENT_TIMESTAMP} is the transaction's start, which in
+ * a short transaction of Idem's own is now.
  */
 final class H2Dialect implements Dialect {
 
     /** An unqualified name is looked for in the connection's current schema. */
     static final Catalog.Rules CATALOG = new Catalog.Rules(false, true, null, false, null);
+
+    /** The claim reads along the primary key whatever other indexes exist (see {@link #claimPick}): no index to check. */
+    static final QueueShape.Rules QUEUE = new QueueShape.Rules(false, false, false, false, false, false);
 
     @Override
     public String name() {
@@ -40,5 +51,30 @@ final class H2Dialect implements Dialect {
     @Override
     public boolean failedStatementAbortsTransaction() {
         return false;
+    }
+
+    @Override
+    public String skipLocked() {
+        return " for update skip locked";
+    }
+
+    @Override
+    public String claimPick(String table, String key, String where, String orderBy) {
+        return "select " + key + " from " + table + " use index ()" + where + " order by " + orderBy + " limit ?" + skipLocked();
+    }
+
+    @Override
+    public String clockNow(boolean zoned) {
+        return zoned ? "current_timestamp" : "cast(current_timestamp at time zone 'UTC' as timestamp)";
+    }
+
+    @Override
+    public String clockNowPlusMillis(boolean zoned) {
+        return "dateadd(millisecond, ?, " + clockNow(zoned) + ")";
+    }
+
+    @Override
+    public String returningUpdate(String update, String orderBy) {
+        return "select * from final table (" + update + ") order by " + orderBy;
     }
 }

@@ -12,6 +12,13 @@ import java.util.List;
  * before inserting the others. Never {@code INSERT IGNORE}, which also silences foreign-key, NOT NULL and
  * truncation errors, nor {@code ON DUPLICATE KEY UPDATE}, which fires on any unique index and whose
  * update counts (changed by Connector/J's CLIENT_FOUND_ROWS) cannot tell whether it inserted.
+ *
+ * <p>Claims: {@code SELECT key ... ORDER BY ... LIMIT n FOR UPDATE SKIP LOCKED} (MySQL 8.0.1+, MariaDB
+ * 10.6+), then {@code UPDATE ... WHERE key IN (...)} and a re-read of those rows (neither has
+ * {@code UPDATE ... RETURNING}), in one short transaction. Leases on {@code now(6)} for a {@code TIMESTAMP}
+ * column, which stores instants, and on {@code utc_timestamp(6)} for a {@code DATETIME} column. Without
+ * {@code SKIP LOCKED} (older servers) Idem refuses to claim: a plain {@code FOR UPDATE} would queue every
+ * worker behind the first.
  */
 final class InnoDbDialect implements Dialect {
 
@@ -22,21 +29,35 @@ final class InnoDbDialect implements Dialect {
     static final Catalog.Rules CATALOG = new Catalog.Rules(true, true, null, false,
             "select index_name from information_schema.statistics where table_name = ? and table_schema = ? and sub_part is not null");
 
+    /**
+     * InnoDB's locking read locks every index record it scans, so a queue without an index on its eligible
+     * and order columns is refused; a secondary index holds the primary key's columns after its own; a
+     * {@code TIMESTAMP} column stores an instant, converted from the session's time zone.
+     */
+    static final QueueShape.Rules QUEUE = new QueueShape.Rules(true, true, true, false, true, false);
+
     private final String name;
     private final boolean returning;
+    private final boolean skipLocked;
 
-    private InnoDbDialect(String name, boolean returning) {
+    private InnoDbDialect(String name, boolean returning, boolean skipLocked) {
         this.name = name;
         this.returning = returning;
+        this.skipLocked = skipLocked;
     }
 
     static InnoDbDialect mysql() {
-        return new InnoDbDialect("mysql", false);
+        return new InnoDbDialect("mysql", false, true);
     }
 
     /** MariaDB 10.5 and later, which has {@code INSERT ... RETURNING}. */
     static InnoDbDialect mariadb() {
-        return new InnoDbDialect("mariadb", true);
+        return new InnoDbDialect("mariadb", true, true);
+    }
+
+    /** The same dialect on a server without {@code SKIP LOCKED} (MySQL before 8.0.1, MariaDB before 10.6), where claims are refused. */
+    InnoDbDialect withoutSkipLocked() {
+        return new InnoDbDialect(name + " (without skip locked)", returning, false);
     }
 
     @Override
@@ -85,5 +106,21 @@ final class InnoDbDialect implements Dialect {
     @Override
     public int maxParameters() {
         return 32_767;
+    }
+
+    @Override
+    public String skipLocked() {
+        return skipLocked ? " for update skip locked" : null;
+    }
+
+    /** {@code now(6)} is the statement's start in the session's time zone, which a {@code TIMESTAMP} column converts from. */
+    @Override
+    public String clockNow(boolean zoned) {
+        return zoned ? "now(6)" : "utc_timestamp(6)";
+    }
+
+    @Override
+    public String clockNowPlusMillis(boolean zoned) {
+        return "date_add(" + clockNow(zoned) + ", interval ? * 1000 microsecond)";
     }
 }

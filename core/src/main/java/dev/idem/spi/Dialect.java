@@ -78,4 +78,65 @@ public interface Dialect {
     default int maxParameters() {
         return 999;
     }
+
+    /**
+     * Appended to the locking read that picks queue rows to claim, so that it skips rows other
+     * transactions have locked instead of waiting for them: {@code " for update skip locked"}. The empty
+     * string where rows are not locked one by one (SQLite, whose claim is one statement under the
+     * database's write lock); {@code null}, the default, where the database cannot skip locked rows, and
+     * Idem then refuses to claim rather than scan rows other workers hold.
+     */
+    default String skipLocked() {
+        return null;
+    }
+
+    /**
+     * The locking read that picks the keys of up to {@code limit} rows to claim, skipping rows others hold;
+     * its parameters are those of {@code where}, then the limit. It must lock no more rows than it returns
+     * (beyond rows it skips), or other workers would skip rows no one claims.
+     *
+     * @param where {@code " where ..."}, the condition of a claimable row, already quoted
+     * @param orderBy the quoted columns of the queue's order, comma-separated
+     */
+    default String claimPick(String table, String key, String where, String orderBy) {
+        return "select " + key + " from " + table + where + " order by " + orderBy + " limit ?" + skipLocked();
+    }
+
+    /**
+     * The database's clock, now, as a value to compare with a lease column. {@code zoned}: the column holds
+     * an instant (a timestamp with time zone); otherwise the value must be UTC's wall-clock time. The
+     * default is standard SQL.
+     */
+    default String clockNow(boolean zoned) {
+        return zoned ? "current_timestamp" : "localtimestamp";
+    }
+
+    /** {@link #clockNow(boolean)} plus the number of milliseconds bound to the one parameter this expression has. */
+    default String clockNowPlusMillis(boolean zoned) {
+        return "(" + clockNow(zoned) + " + ? * interval '0.001' second)";
+    }
+
+    /**
+     * One statement that claims queue rows and returns them whole, or {@code null}, the default, where a
+     * claim is a locking read of the keys followed by an update of those keys, in one transaction. The
+     * statement must update exactly the rows {@code pick} selects (so the database must run it once: a
+     * materialized CTE, never a subquery the planner may run again and lock more rows than its limit).
+     *
+     * @param table the quoted table
+     * @param key the quoted key column
+     * @param pick the locking read of the keys to claim, {@link #skipLocked()} applied; its parameters come first
+     * @param assignments the SET list of the update; its parameters follow {@code pick}'s
+     * @param orderBy the ORDER BY list that the returned rows should follow, where the statement can order them
+     */
+    default String claimStatement(String table, String key, String pick, String assignments, String orderBy) {
+        return null;
+    }
+
+    /**
+     * {@code update} made to return the rows it changed, whole, in the order of {@code orderBy}; or
+     * {@code null}, the default, where Idem reads them back with a SELECT in the same transaction.
+     */
+    default String returningUpdate(String update, String orderBy) {
+        return null;
+    }
 }

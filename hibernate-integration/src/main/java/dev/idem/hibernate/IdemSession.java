@@ -1,12 +1,14 @@
 package dev.idem.hibernate;
 
 import dev.idem.Got;
+import dev.idem.Queue;
 import dev.idem.RetryTransactionException;
 import jakarta.persistence.CacheRetrieveMode;
 import jakarta.persistence.CacheStoreMode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TransactionRequiredException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -151,6 +153,58 @@ public final class IdemSession {
     public boolean removeLink(Object owner, String attribute, Object target) {
         requireTransaction();
         return new Links(session, mappings).change(owner, attribute, target, false);
+    }
+
+    /**
+     * Claims up to {@code limit} waiting rows of {@code queue} for {@code worker}, as {@link
+     * dev.idem.Operations#claim} does, inside the session's transaction, and returns them as managed
+     * entities in the queue's order. The queue must name the entity's table, keyed on its id column.
+     * Pending changes are flushed first. The claim holds its rows until the transaction commits (and
+     * vanishes if it rolls back); commit soon, and work on the rows in transactions of their own.
+     *
+     * <p>Change a claimed row through {@link #finish} or {@link #release}, never by setting attributes on
+     * the entity and flushing: only they write under the claim's fencing token.
+     */
+    public <T> List<ClaimedEntity<T>> claim(Class<T> type, Queue queue, String worker, int limit, Duration lease) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(queue, "queue");
+        requireTransaction();
+        return new Claims(session, mappings).claim(type, queue, worker, limit, lease);
+    }
+
+    /**
+     * Finishes a claimed row, writing {@code attributes} (attribute names and values, converted as Hibernate
+     * converts them), only while the claim still holds the row; then refreshes the entity from its row when
+     * this session manages it (a worker may finish in a later session, with the entity detached).
+     *
+     * @return false when the claim's lease lapsed: nothing was written, and the entity shows the row as it is
+     * @throws IllegalArgumentException when an attribute is unknown or a collection
+     */
+    public boolean finish(ClaimedEntity<?> claimed, Map<String, ?> attributes) {
+        Objects.requireNonNull(claimed, "claimed");
+        Objects.requireNonNull(attributes, "attributes");
+        requireTransaction();
+        return new Claims(session, mappings).finish(claimed, attributes);
+    }
+
+    /** Hands a claimed row back to the queue at once, writing {@code attributes} too, while the claim holds it; then refreshes the entity. */
+    public boolean release(ClaimedEntity<?> claimed, Map<String, ?> attributes) {
+        Objects.requireNonNull(claimed, "claimed");
+        Objects.requireNonNull(attributes, "attributes");
+        requireTransaction();
+        return new Claims(session, mappings).release(claimed, attributes);
+    }
+
+    /** {@link #release(ClaimedEntity, Map)} writing nothing else. */
+    public boolean release(ClaimedEntity<?> claimed) {
+        return release(claimed, Map.of());
+    }
+
+    /** Extends the claim's lease to {@code lease} from now on the database's clock, while the claim holds the row. */
+    public boolean renew(ClaimedEntity<?> claimed, Duration lease) {
+        Objects.requireNonNull(claimed, "claimed");
+        requireTransaction();
+        return new Claims(session, mappings).renew(claimed, lease);
     }
 
     private void requireTransaction() {

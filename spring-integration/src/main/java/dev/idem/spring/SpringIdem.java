@@ -1,16 +1,20 @@
 package dev.idem.spring;
 
+import dev.idem.Claim;
 import dev.idem.Got;
 import dev.idem.Idem;
 import dev.idem.IdemException;
 import dev.idem.LinkTable;
 import dev.idem.Linked;
 import dev.idem.Operations;
+import dev.idem.Queue;
 import dev.idem.Table;
 import dev.idem.Values;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -130,5 +134,31 @@ public final class SpringIdem implements Operations {
     @Override
     public boolean removeLink(LinkTable table, Object owner, Object target) {
         return run(operations -> operations.removeLink(table, owner, target));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>In a Spring transaction the claim joins it: the rows are claimed when it commits, and stay waiting
+     * if it rolls back. Commit soon, and work on the rows in transactions of their own.
+     */
+    @Override
+    public List<Claim> claim(Queue queue, String worker, int limit, Duration lease) {
+        return run(operations -> operations.claim(queue, worker, limit, lease));
+    }
+
+    @Override
+    public boolean finish(Queue queue, Claim claim, Values changes) {
+        return run(operations -> operations.finish(queue, claim, changes));
+    }
+
+    @Override
+    public boolean release(Queue queue, Claim claim, Values changes) {
+        return run(operations -> operations.release(queue, claim, changes));
+    }
+
+    @Override
+    public boolean renew(Queue queue, Claim claim, Duration lease) {
+        return run(operations -> operations.renew(queue, claim, lease));
     }
 }

@@ -1,10 +1,14 @@
 package dev.idem.spring;
 
 import dev.idem.IdemException;
+import dev.idem.Queue;
+import dev.idem.hibernate.ClaimedEntity;
 import dev.idem.hibernate.GotEntity;
 import dev.idem.hibernate.IdemSession;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -96,5 +100,30 @@ public final class SpringIdemSession {
     /** {@link IdemSession#removeLink(Object, String, Object)} in the current transaction. */
     public boolean removeLink(Object owner, String attribute, Object target) {
         return run(idem -> idem.removeLink(owner, attribute, target));
+    }
+
+    /** {@link IdemSession#claim(Class, Queue, String, int, Duration)} in the current transaction. */
+    public <T> List<ClaimedEntity<T>> claim(Class<T> type, Queue queue, String worker, int limit, Duration lease) {
+        return run(idem -> idem.claim(type, queue, worker, limit, lease));
+    }
+
+    /** {@link IdemSession#finish(ClaimedEntity, Map)} in the current transaction. */
+    public boolean finish(ClaimedEntity<?> claimed, Map<String, ?> attributes) {
+        return run(idem -> idem.finish(claimed, attributes));
+    }
+
+    /** {@link IdemSession#release(ClaimedEntity, Map)} in the current transaction. */
+    public boolean release(ClaimedEntity<?> claimed, Map<String, ?> attributes) {
+        return run(idem -> idem.release(claimed, attributes));
+    }
+
+    /** {@link IdemSession#release(ClaimedEntity)} in the current transaction. */
+    public boolean release(ClaimedEntity<?> claimed) {
+        return run(idem -> idem.release(claimed));
+    }
+
+    /** {@link IdemSession#renew(ClaimedEntity, Duration)} in the current transaction. */
+    public boolean renew(ClaimedEntity<?> claimed, Duration lease) {
+        return run(idem -> idem.renew(claimed, lease));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idem.Claim;
 import dev.idem.Got;
 import dev.idem.Idem;
 import dev.idem.Values;
@@ -15,6 +16,7 @@ import dev.idem.testing.JdbcSpy;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 /** Statement budgets, counted at the JDBC level once the table is known (its catalog check is not counted). */
@@ -95,5 +97,42 @@ class StatementBudgetTest {
      */
     private static int linksBudget(Engine engine) {
         return engine == Engine.POSTGRESQL || engine == Engine.SQLITE ? 1 : 2;
+    }
+
+    /**
+     * A claim of up to ten rows: one statement on PostgreSQL and SQLite; a locking read and an update
+     * returning the rows on H2; a locking read, an update and a re-read on MySQL and MariaDB, which have no
+     * UPDATE ... RETURNING. An empty queue costs the read alone. Finish, release and renew: one each.
+     */
+    @DatabaseTest
+    void claimCostsOneStatementOnPostgresqlAndSqliteAndFinishReleaseRenewOneEach(TestDatabase db) throws Exception {
+        Tasks.create(db, 30);
+        JdbcSpy spy = new JdbcSpy();
+        Idem idem = Idem.create(spy.wrap(db.dataSource()));
+        idem.claim(Tasks.TASKS, "warm-up", 1, Duration.ofMinutes(5));
+
+        spy.reset();
+        List<Claim> claims = idem.claim(Tasks.TASKS, "w", 10, Duration.ofMinutes(5));
+        assertEquals(10, claims.size());
+        assertEquals(claimBudget(db.engine()), spy.count(), spy.executed().toString());
+
+        spy.reset();
+        assertTrue(idem.finish(Tasks.TASKS, claims.get(0), Values.of("status", "done")));
+        assertTrue(idem.renew(Tasks.TASKS, claims.get(1), Duration.ofMinutes(5)));
+        assertTrue(idem.release(Tasks.TASKS, claims.get(2)));
+        assertEquals(3, spy.count(), spy.executed().toString());
+
+        idem.claim(Tasks.TASKS, "w", 30, Duration.ofMinutes(5));
+        spy.reset();
+        assertTrue(idem.claim(Tasks.TASKS, "w", 10, Duration.ofMinutes(5)).isEmpty());
+        assertEquals(1, spy.count(), spy.executed().toString());
+    }
+
+    private static int claimBudget(Engine engine) {
+        return switch (engine) {
+            case POSTGRESQL, SQLITE -> 1;
+            case H2 -> 2;
+            case MARIADB, MYSQL -> 3;
+        };
     }
 }
