@@ -23,7 +23,7 @@ import java.util.List;
 public final class ClaimNext implements Backlog {
 
     /** The task table as Idem's claim sees it: waiting while its status is {@code new}, in id order. */
-    static final Queue TASKS = Queue.named("task").key("id").eligible(Values.of("status", "new")).orderBy("id")
+    public static final Queue TASKS = Queue.named("task").key("id").eligible(Values.of("status", "new")).orderBy("id")
             .claimColumns("claimed_by", "claimed_until", "claim_token");
 
     private final boolean dying;
@@ -105,7 +105,7 @@ public final class ClaimNext implements Backlog {
     }
 
     /** The first waiting row's id, or null: what every naive worker asks first. */
-    static Long first(Connection c, String suffix) throws SQLException {
+    public static Long first(Connection c, String suffix) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select id from task where status = 'new' order by id limit 1" + suffix);
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : null;
@@ -113,7 +113,7 @@ public final class ClaimNext implements Backlog {
     }
 
     /** Marks a row taken by {@code worker}, only while it is still waiting when {@code filtered}; the rows changed. */
-    static int take(Connection c, long id, String worker, boolean filtered) throws SQLException {
+    public static int take(Connection c, long id, String worker, boolean filtered) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update task set status = 'taken', claimed_by = ? where id = ?"
                 + (filtered ? " and status = 'new'" : ""))) {
             ps.setString(1, worker);
@@ -123,7 +123,7 @@ public final class ClaimNext implements Backlog {
     }
 
     /** Marks a row done, in auto-commit mode: how the strategies without a lease finish. */
-    static boolean done(Connection c, long id) throws SQLException {
+    public static boolean done(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update task set status = 'done' where id = ?")) {
             ps.setLong(1, id);
             return ps.executeUpdate() == 1;
