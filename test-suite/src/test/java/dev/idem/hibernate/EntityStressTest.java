@@ -33,7 +33,7 @@ class EntityStressTest {
 
     @DatabaseTest
     void thirtyTwoSessionsGetOrCreateAndLinkTheSameFreshKeyEveryRound(TestDatabase db) throws Exception {
-        int rounds = Integer.getInteger("idem.stress.rounds", 200);
+        int rounds = Integer.getInteger("idem.stress.rounds", 100);
         long imageId;
         try (Lab setUp = new Lab(db)) { // SQLite: the sequence table needs a DEFERRED transaction, see Lab
             imageId = setUp.inTransaction(s -> {

@@ -77,7 +77,12 @@ class RaceLabCommandLineTest {
         assertEquals(4, some.settings().workers());
         assertEquals(Path.of("-"), some.json());
         assertEquals(Path.of("out.html"), some.html());
-        assertThrows(IllegalArgumentException.class, () -> RaceOptions.parse("--workers", "65"));
+        assertEquals(4, some.settings().backlogWorkers(), "--workers also sets the claim scenarios' workers");
+        assertEquals(16, defaults.settings().backlogWorkers(), "16 workers drain a backlog by default");
+        assertEquals(400, defaults.settings().backlog());
+        assertEquals(100, RaceOptions.parse("--workers", "100", "--backlog", "50").settings().backlogWorkers(), "100 workers must work");
+        assertThrows(IllegalArgumentException.class, () -> RaceOptions.parse("--workers", "129"));
+        assertThrows(IllegalArgumentException.class, () -> RaceOptions.parse("--backlog", "0"));
         assertThrows(CommandLine.ParameterException.class, () -> RaceOptions.parse("--rounds"));
     }
 

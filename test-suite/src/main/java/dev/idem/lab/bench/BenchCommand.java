@@ -35,8 +35,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--databases", split = ",", paramLabel = "LIST", description = "sqlite, h2, postgresql, postgresql-16, postgresql-18, mariadb, mariadb-11, mysql, or all (default: sqlite, h2, postgresql and every server given by IDEM_<DB>_URL; IDEM_DATABASES also selects)")
     List<String> databases = new ArrayList<>();
 
-    @Option(names = "--workers", split = ",", paramLabel = "LIST", description = "concurrent callers, 1 to 64, one run per number (default: 1,4)")
-    List<Integer> workers = new ArrayList<>(List.of(1, 4));
+    @Option(names = "--workers", split = ",", paramLabel = "LIST", description = "concurrent callers, 1 to 64, one run per number (default: 1,4,16)")
+    List<Integer> workers = new ArrayList<>(List.of(1, 4, 16));
 
     @Option(names = "--seconds", paramLabel = "S", description = "time measured per operation, decimals allowed (default: ${DEFAULT-VALUE})")
     double seconds = 2;

@@ -69,8 +69,19 @@ public final class Benchmark {
      * An operation the benchmark times.
      *
      * @param floor the id of the raw operation it is compared with; null for a floor itself
+     * @param jobs work-queue jobs one call handles (claimed and finished); 0 for the other operations
      */
-    record Measured(String id, String floor, String description, Operation operation) {
+    record Measured(String id, String floor, String description, Operation operation, int jobs) {
+
+        /** An operation that is not a work-queue job. */
+        Measured(String id, String floor, String description, Operation operation) {
+            this(id, floor, description, operation, 0);
+        }
+
+        /** Calls per second of {@code t} per job where this operation handles jobs: the rate its ratio compares. */
+        double rate(Timing t) {
+            return t.perSecond() * Math.max(1, jobs);
+        }
     }
 
     /** The groups, each timed in alternating slices; a floor comes before the Idem operations compared with it. */
@@ -98,7 +109,15 @@ public final class Benchmark {
                     new Measured("idem-links-" + PAIRS, "floor-links-" + PAIRS, "idem.addLinks(image_tags, owner, " + PAIRS + " new targets)",
                             (pool, idem, n) -> {
                                 expect(idem.addLinks(IMAGE_TAGS, n, TARGETS).added().size() == PAIRS, "addLinks did not add every new pair");
-                            })));
+                            })),
+            List.of(new Measured("claim-naive", null, "one job: select the first waiting task, mark it taken, then done (hands rows out twice)",
+                            ClaimBench::naive, 1),
+                    new Measured("claim-filtered-update", "claim-naive", "one job: select the first waiting task, UPDATE ... AND status = 'new'"
+                            + " until one changed, then done", ClaimBench::filteredUpdate, 1),
+                    new Measured("idem-claim-1", "claim-naive", "one job: idem.claim(tasks, worker, 1, lease), then idem.finish",
+                            (pool, idem, n) -> ClaimBench.idem(pool, idem, 1), 1),
+                    new Measured("idem-claim-10", "claim-naive", "ten jobs: idem.claim(tasks, worker, 10, lease), then idem.finish of each",
+                            (pool, idem, n) -> ClaimBench.idem(pool, idem, 10), 10)));
 
     private Benchmark() {
     }
@@ -154,9 +173,10 @@ public final class Benchmark {
                     }
                     for (Measured m : group) {
                         Timing t = timings.get(m.id());
-                        double ratio = m.floor() == null ? Double.NaN : t.perSecond() / timings.get(m.floor()).perSecond();
+                        Measured floor = group.stream().filter(f -> f.id().equals(m.floor())).findFirst().orElse(null);
+                        double ratio = floor == null ? Double.NaN : m.rate(t) / floor.rate(timings.get(floor.id()));
                         rows.add(new BenchmarkReport.Row(db.target().id(), version, workers, m.id(), m.floor(), t.calls(), t.seconds(),
-                                t.perSecond(), ratio, statements.get(m.id()), t.errors(), t.errorSample()));
+                                t.perSecond(), ratio, statements.get(m.id()), t.errors(), t.errorSample(), m.jobs() == 0 ? null : m.rate(t)));
                     }
                 }
             } finally {
@@ -186,6 +206,7 @@ public final class Benchmark {
             }
             c.commit();
         }
+        ClaimBench.setUp(db);
     }
 
     /** Calls each operation a few times through a {@link JdbcSpy} and returns the statements per call. */

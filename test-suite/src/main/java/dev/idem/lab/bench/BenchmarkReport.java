@@ -27,9 +27,17 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
      * @param ratio ops/s of this operation divided by its floor's, same database and workers; NaN for a floor
      * @param statementsPerCall JDBC statements executed per call, counted in an untimed pass
      * @param errors calls that failed (none are expected); {@code errorSample} shows one
+     * @param jobsPerSecond work-queue jobs claimed and finished per second, for the claim operations (their
+     *        ratio compares jobs, not calls); null for the others
      */
     public record Row(String database, String version, int workers, String operation, String floor, long calls, double seconds,
-               double opsPerSecond, double ratio, double statementsPerCall, long errors, String errorSample) {
+               double opsPerSecond, double ratio, double statementsPerCall, long errors, String errorSample, Double jobsPerSecond) {
+
+        /** A row of an operation that handles no work-queue jobs. */
+        public Row(String database, String version, int workers, String operation, String floor, long calls, double seconds,
+                   double opsPerSecond, double ratio, double statementsPerCall, long errors, String errorSample) {
+            this(database, version, workers, operation, floor, calls, seconds, opsPerSecond, ratio, statementsPerCall, errors, errorSample, null);
+        }
     }
 
     private static final String LINE = "    %-20s %10s  %-16s %7s %9s  %s%n";
@@ -59,7 +67,9 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
                 }
                 out.append(String.format(Locale.ROOT, LINE, r.operation(), String.format(Locale.ROOT, "%.0f", r.opsPerSecond()),
                         r.floor() == null ? "" : r.floor(), r.floor() == null ? "" : String.format(Locale.ROOT, "%.2fx", r.ratio()),
-                        String.format(Locale.ROOT, "%.1f", r.statementsPerCall()), r.errors() == 0 ? "" : "ERRORS " + r.errors() + ": " + r.errorSample()));
+                        String.format(Locale.ROOT, "%.1f", r.statementsPerCall()),
+                        (r.jobsPerSecond() == null ? "" : String.format(Locale.ROOT, "%.0f jobs/s ", r.jobsPerSecond()))
+                                + (r.errors() == 0 ? "" : "ERRORS " + r.errors() + ": " + r.errorSample())));
             }
         }
         out.append("\nOperations:\n");
@@ -101,7 +111,8 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
                     .<ObjectNode>set("ratio", r.floor() == null ? null : Documents.measure(r.ratio()))
                     .<ObjectNode>set("statementsPerCall", Documents.measure(r.statementsPerCall()))
                     .put("errorCount", r.errors())
-                    .put("errorSample", r.errorSample());
+                    .put("errorSample", r.errorSample())
+                    .<ObjectNode>set("jobsPerSecond", r.jobsPerSecond() == null ? null : Documents.measure(r.jobsPerSecond()));
         }
         return Documents.render(document);
     }

@@ -22,8 +22,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Race {
 
-    /** How hard to race: callers per round, rounds (each on a fresh key), and the pause between a naive read and write. */
-    public record Settings(int workers, int rounds, Duration think) {
+    /**
+     * How hard to race: callers per round, rounds (each on a fresh key), and the pause between a naive read
+     * and write; for the {@link Backlog} scenarios, the rows of the backlog and the workers draining it.
+     */
+    public record Settings(int workers, int rounds, Duration think, int backlog, int backlogWorkers) {
+
+        public static final int DEFAULT_BACKLOG = 400;
+        public static final int DEFAULT_BACKLOG_WORKERS = 16;
+
+        /** Settings for the scenarios that race rounds; the backlog scenarios get their defaults. */
+        public Settings(int workers, int rounds, Duration think) {
+            this(workers, rounds, think, DEFAULT_BACKLOG, DEFAULT_BACKLOG_WORKERS);
+        }
     }
 
     private static final long BARRIER_TIMEOUT_SECONDS = 120;
@@ -32,6 +43,9 @@ public final class Race {
     }
 
     static Result run(Cell cell, Settings settings, Progress progress) throws Exception {
+        if (cell.scenario() instanceof Backlog backlog) {
+            return Drain.run(cell, backlog, settings, progress);
+        }
         try (TestDatabase db = new TestDatabase(cell.target())) {
             cell.scenario().setUp(db, cell.strategy(), settings.rounds());
             Attempts attempts;
@@ -101,7 +115,7 @@ public final class Race {
     }
 
     /** Opens every connection before the race, so that connecting is not timed as racing. */
-    private static void warm(HikariDataSource pool, int workers) throws SQLException {
+    static void warm(HikariDataSource pool, int workers) throws SQLException {
         List<Connection> open = new ArrayList<>();
         try {
             for (int i = 0; i < workers; i++) {

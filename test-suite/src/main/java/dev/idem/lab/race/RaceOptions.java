@@ -36,11 +36,15 @@ public final class RaceOptions {
     @Option(names = "--isolation", split = ",", paramLabel = "LIST", description = "keep only runs in these modes: autocommit, read-committed, repeatable-read, serializable, deferred, immediate (SQLite), or transaction (any but autocommit)")
     List<String> isolations = new ArrayList<>();
 
-    @Option(names = "--workers", paramLabel = "N", description = "concurrent callers per round, 2 to 64 (default: ${DEFAULT-VALUE})")
-    int workers = DEFAULT_WORKERS;
+    @Option(names = "--workers", paramLabel = "N", description = "concurrent callers per round, 2 to 128 (default: 8; in the claim scenarios,"
+            + " the workers draining the backlog, default 16)")
+    Integer workers;
 
     @Option(names = "--rounds", paramLabel = "N", description = "rounds per run, each on a fresh key (default: ${DEFAULT-VALUE})")
     int rounds = DEFAULT_ROUNDS;
+
+    @Option(names = "--backlog", paramLabel = "N", description = "rows of the backlog in the claim scenarios (default: ${DEFAULT-VALUE})")
+    int backlog = Race.Settings.DEFAULT_BACKLOG;
 
     @Option(names = "--think-ms", paramLabel = "N", description = "pause between a naive strategy's read and its write (default: ${DEFAULT-VALUE})")
     int thinkMillis;
@@ -72,7 +76,10 @@ public final class RaceOptions {
      */
     public void validate() {
         targets(null);
-        range("--workers", workers, 2, 64);
+        if (workers != null) {
+            range("--workers", workers, 2, 128);
+        }
+        range("--backlog", backlog, 1, 1_000_000);
         range("--rounds", rounds, 1, 1_000_000);
         range("--think-ms", thinkMillis, 0, 60_000);
         known(scenarios, Scenarios.ids(), "scenario");
@@ -90,7 +97,8 @@ public final class RaceOptions {
     }
 
     public Race.Settings settings() {
-        return new Race.Settings(workers, rounds, Duration.ofMillis(thinkMillis));
+        return new Race.Settings(workers == null ? DEFAULT_WORKERS : workers, rounds, Duration.ofMillis(thinkMillis), backlog,
+                workers == null ? Race.Settings.DEFAULT_BACKLOG_WORKERS : workers);
     }
 
     /** Where to write the JSON document: {@code -} for standard output; null for none. */

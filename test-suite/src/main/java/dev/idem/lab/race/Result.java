@@ -9,8 +9,14 @@ import java.util.Map;
  * field as the JSON document names it.
  *
  * @param note why the result came out so; empty when there is nothing to say
+ * @param deliveries what the workers of a {@link Backlog} scenario were handed; null for the other scenarios
  */
-public record Result(Run run, Scenario.Tally rows, Callers callers, Timing timing, String note) {
+public record Result(Run run, Scenario.Tally rows, Callers callers, Timing timing, String note, Deliveries deliveries) {
+
+    /** The result of a scenario that races rounds, with no {@link Deliveries}. */
+    public Result(Run run, Scenario.Tally rows, Callers callers, Timing timing, String note) {
+        this(run, rows, callers, timing, note, null);
+    }
 
     /**
      * Which run: the database (its id and the version it reported; null when the run failed before
@@ -57,6 +63,24 @@ public record Result(Run run, Scenario.Tally rows, Callers callers, Timing timin
         static final Timing NONE = new Timing(0, 0, 0, 0);
     }
 
+    /**
+     * What the workers of a {@link Backlog} scenario were handed, row by row. {@link #rows()} counts
+     * {@code doubleDeliveries} as duplicates, {@code rowsDeliveredTwice} as duplicate keys and
+     * {@code unfinished} as missing, so that verdicts and checks read them as they read every scenario.
+     *
+     * @param rows the backlog's rows
+     * @param delivered rows handed to a worker, all workers together: a row handed out twice counts twice
+     * @param abandoned deliveries whose worker died holding the row (the dying-worker variant)
+     * @param doubleDeliveries deliveries of a row beyond its first that a worker finished: the row was handled twice
+     * @param rowsDeliveredTwice rows that more than one worker finished
+     * @param neverDelivered rows no worker was ever handed
+     * @param unfinished rows not finished when the run ended, as the table says
+     * @param lateFinishes finishes refused because the worker's lease had lapsed (the fencing token at work)
+     */
+    public record Deliveries(long rows, long delivered, long abandoned, long doubleDeliveries, long rowsDeliveredTwice,
+                             long neverDelivered, long unfinished, long lateFinishes) {
+    }
+
     /** A run that could not complete: one {@link ErrorClass#RUN_FAILED} error, and the note says why. */
     static Result failed(Run run, Exception e) {
         return new Result(run, new Scenario.Tally(0, 0, 0),
@@ -65,7 +89,7 @@ public record Result(Run run, Scenario.Tally rows, Callers callers, Timing timin
     }
 
     Result withNote(String text) {
-        return new Result(run, rows, callers, timing, text);
+        return new Result(run, rows, callers, timing, text, deliveries);
     }
 
     /** Callers who got a wrong answer: a row of their own (a duplicate) or an error. */

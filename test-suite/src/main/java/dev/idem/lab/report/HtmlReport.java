@@ -27,7 +27,8 @@ public final class HtmlReport {
     private static final String BAD = "#b00020";
     private static final Map<String, String> COLORS = Map.of(
             "naive", "#d62728", "naive-unique", "#ff7f0e", "catch-reselect", "#e6a700",
-            "lock-parent", "#9467bd", "idem", "#2ca02c", "idem-hibernate", "#17becf");
+            "lock-parent", "#9467bd", "idem", "#2ca02c", "idem-hibernate", "#17becf",
+            "filtered-update", "#8c564b", "for-update", "#e377c2");
 
     private HtmlReport() {
     }
@@ -216,7 +217,8 @@ public final class HtmlReport {
                     .append(String.format(Locale.ROOT, "<td class=\"n\">%.0f</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td>",
                             r.timing().throughput(), r.timing().p50Millis(), r.timing().p99Millis()))
                     .append("<td class=\"").append(r.clean() ? "good" : "bad").append("\">").append(r.verdict().id()).append("</td>")
-                    .append("<td class=\"note\">").append(esc(r.note())).append("</td></tr>\n");
+                    .append("<td class=\"note\">").append(esc(r.deliveries() == null ? r.note()
+                            : TextReport.deliveries(r.deliveries()) + (r.note().isEmpty() ? "" : "; " + r.note()))).append("</td></tr>\n");
         }
         out.append("</table>\n");
     }

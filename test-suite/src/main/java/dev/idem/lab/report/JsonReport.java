@@ -25,7 +25,9 @@ public final class JsonReport {
         document.putObject("settings")
                 .put("workers", report.settings().workers())
                 .put("rounds", report.settings().rounds())
-                .put("thinkMillis", report.settings().think().toMillis());
+                .put("thinkMillis", report.settings().think().toMillis())
+                .put("backlog", report.settings().backlog())
+                .put("backlogWorkers", report.settings().backlogWorkers());
         document.set("databases", Documents.databases(report.databases()));
         ArrayNode results = document.putArray("results");
         for (Result r : report.results()) {
@@ -60,6 +62,24 @@ public final class JsonReport {
         node.put("raceFree", run.raceFree())
                 .put("verdict", r.verdict().id())
                 .put("note", r.note());
+        deliveries(node, r.deliveries());
+    }
+
+    /** What the workers of a backlog scenario were handed; null for the scenarios that race rounds. */
+    private static void deliveries(ObjectNode node, Result.Deliveries d) {
+        if (d == null) {
+            node.putNull("deliveries");
+            return;
+        }
+        node.putObject("deliveries")
+                .put("rows", d.rows())
+                .put("delivered", d.delivered())
+                .put("abandoned", d.abandoned())
+                .put("doubleDeliveries", d.doubleDeliveries())
+                .put("rowsDeliveredTwice", d.rowsDeliveredTwice())
+                .put("neverDelivered", d.neverDelivered())
+                .put("unfinished", d.unfinished())
+                .put("lateFinishes", d.lateFinishes());
     }
 
     /** Entries by the classes' document names, in the enum's order. */

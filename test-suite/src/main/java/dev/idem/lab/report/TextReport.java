@@ -34,7 +34,8 @@ public final class TextReport {
             for (Result r : results) {
                 if (!r.run().scenario().equals(scenario)) {
                     scenario = r.run().scenario();
-                    out.append("  ").append(scenario).append('\n');
+                    out.append("  ").append(scenario)
+                            .append(r.deliveries() == null ? "" : " (" + r.run().workers() + " workers drain " + r.run().rounds() + " rows)").append('\n');
                     out.append(String.format(Locale.ROOT, ROW, "strategy", "isolation", "attempts", "dup rows", "split",
                             "errors", "ops/s", "p50 ms", "p99 ms", "verdict"));
                 }
@@ -43,6 +44,9 @@ public final class TextReport {
                         String.format(Locale.ROOT, "%.0f", r.timing().throughput()),
                         String.format(Locale.ROOT, "%.2f", r.timing().p50Millis()), String.format(Locale.ROOT, "%.2f", r.timing().p99Millis()),
                         r.clean() ? r.verdict().id() : r.verdict().id().toUpperCase(Locale.ROOT)));
+                if (r.deliveries() != null) {
+                    out.append("      ").append(deliveries(r.deliveries())).append('\n');
+                }
                 if (!r.note().isEmpty()) {
                     out.append("      ").append(r.note()).append('\n');
                 }
@@ -55,6 +59,14 @@ public final class TextReport {
                         .map(r -> r.run().database() + " " + r.run().scenario() + " " + r.run().isolation())
                         .collect(Collectors.joining(", ")) + "\n");
         return out.toString();
+    }
+
+    /** One line on a backlog run: {@code 400 rows: 412 delivered, 12 handled twice (10 rows), 0 never delivered, 0 unfinished}. */
+    static String deliveries(Result.Deliveries d) {
+        return String.format(Locale.ROOT, "%d rows: %d delivered%s, %d handled twice (%d rows), %d never delivered, %d unfinished%s",
+                d.rows(), d.delivered(), d.abandoned() > 0 ? " (" + d.abandoned() + " to workers that died)" : "",
+                d.doubleDeliveries(), d.rowsDeliveredTwice(), d.neverDelivered(), d.unfinished(),
+                d.lateFinishes() > 0 ? ", " + d.lateFinishes() + " late finishes refused" : "");
     }
 
     /** {@code unique_violation 10, busy 2}, or {@code -} for none. */

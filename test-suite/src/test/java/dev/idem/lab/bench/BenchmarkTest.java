@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class BenchmarkTest {
 
     private static final List<String> OPERATIONS = List.of("floor-select", "idem-hit", "floor-insert", "idem-miss", "floor-link",
-            "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "idem-links-50");
+            "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "idem-links-50",
+            "claim-naive", "claim-filtered-update", "idem-claim-1", "idem-claim-10");
 
     @DatabaseTest({Engine.H2, Engine.SQLITE})
     void aShortRunReportsEveryOperationWithPositiveRatesAndRatios(TestDatabase db) throws Exception {
@@ -41,7 +42,8 @@ class BenchmarkTest {
         Map<String, String> floors = rows.stream().filter(r -> r.floor() != null)
                 .collect(Collectors.toMap(BenchmarkReport.Row::operation, BenchmarkReport.Row::floor, (a, b) -> a));
         assertEquals(Map.of("idem-hit", "floor-select", "idem-miss", "floor-insert", "idem-link-new", "floor-link",
-                "idem-link-existing", "floor-link", "idem-links-50", "floor-links-50"), floors);
+                "idem-link-existing", "floor-link", "idem-links-50", "floor-links-50", "claim-filtered-update", "claim-naive",
+                "idem-claim-1", "claim-naive", "idem-claim-10", "claim-naive"), floors);
         for (BenchmarkReport.Row r : rows) {
             String row = r.toString();
             assertEquals(0, r.errors(), row);
@@ -54,6 +56,11 @@ class BenchmarkTest {
         assertEquals(2.0, statements(rows, "idem-miss"));
         assertEquals(1.0, statements(rows, "idem-link-new"));
         assertEquals(1.0, statements(rows, "idem-link-existing"));
+        for (BenchmarkReport.Row r : rows) {
+            assertEquals(r.operation().contains("claim"), r.jobsPerSecond() != null, "jobs per second for the claims only: " + r);
+        }
+        BenchmarkReport.Row ten = rows.stream().filter(r -> r.operation().equals("idem-claim-10")).findFirst().orElseThrow();
+        assertEquals(10 * ten.opsPerSecond(), ten.jobsPerSecond(), 1e-6, "a call of idem-claim-10 handles ten jobs");
 
         BenchmarkReport report = new BenchmarkReport(Instant.now(), settings,
                 List.of(new Databases.Status(db.target().id(), true, rows.get(0).version(), null)), rows);
@@ -81,7 +88,7 @@ class BenchmarkTest {
     @Test
     void optionsHaveDefaultsAndRefuseNonsense() {
         BenchCommand defaults = BenchCommand.parse();
-        assertEquals(List.of(1, 4), defaults.settings().workers());
+        assertEquals(List.of(1, 4, 16), defaults.settings().workers());
         assertEquals(Duration.ofSeconds(2), defaults.settings().measure());
         assertNull(defaults.json);
 

@@ -39,11 +39,17 @@ class ReportFormatTest {
             new Result.Callers(80, 70, 0, Map.of(ErrorClass.UNIQUE_VIOLATION, 10L),
                     Map.of(ErrorClass.UNIQUE_VIOLATION, "SQLSTATE 23505 \"quoted\" <tag>")),
             new Result.Timing(0.5123456, 156.25, 0.4, 3.2), "");
+    private static final Result CLAIM = new Result(
+            new Result.Run("postgresql", "PostgreSQL 17", "claim-next-dying", "naive", "autocommit", 16, 400, false),
+            new Scenario.Tally(12, 10, 20),
+            new Result.Callers(432, 432, 0, Map.of(), Map.of()),
+            new Result.Timing(1.5, 288, 0.4, 3.2), "workers read the same first unhandled row",
+            new Result.Deliveries(400, 432, 20, 12, 10, 0, 20, 0));
     private static final Report REPORT = new Report(Instant.parse("2026-01-01T00:00:00Z"), new Race.Settings(8, 10, Duration.ZERO),
             List.of(new Databases.Status("sqlite", true, "SQLite 3", null),
                     new Databases.Status("postgresql", true, "PostgreSQL 17", null),
                     new Databases.Status("mysql", false, null, "mysql is not available")),
-            List.of(NAIVE, IDEM, ERRORS));
+            List.of(NAIVE, IDEM, ERRORS, CLAIM));
 
     @Test
     void theJsonDocumentHasExactlyTheFieldsOfRaceLabMdsExample() throws Exception {
@@ -88,6 +94,19 @@ class ReportFormatTest {
         assertEquals("duplicates", naive.get("verdict").asText());
         assertEquals("no unique constraint", naive.get("note").asText());
 
+        assertTrue(naive.get("deliveries").isNull(), "deliveries only for the claim scenarios");
+        JsonNode claim = json.get("results").get(3).get("deliveries");
+        assertEquals(400, claim.get("rows").asLong());
+        assertEquals(432, claim.get("delivered").asLong());
+        assertEquals(20, claim.get("abandoned").asLong());
+        assertEquals(12, claim.get("doubleDeliveries").asLong());
+        assertEquals(10, claim.get("rowsDeliveredTwice").asLong());
+        assertEquals(0, claim.get("neverDelivered").asLong());
+        assertEquals(20, claim.get("unfinished").asLong());
+        assertEquals(0, claim.get("lateFinishes").asLong());
+        assertEquals(400, json.at("/settings/backlog").asInt());
+        assertEquals(16, json.at("/settings/backlogWorkers").asInt());
+
         JsonNode idem = json.get("results").get(1);
         assertTrue(idem.get("raceFree").asBoolean());
         assertEquals("ok", idem.get("verdict").asText());
@@ -120,7 +139,7 @@ class ReportFormatTest {
     @Test
     void theHtmlPageIsSelfContainedWithASummaryAndTwoChartsPerScenario() {
         String html = HtmlReport.render(REPORT);
-        assertEquals(4, html.split("<svg", -1).length - 1, "per scenario one correctness chart and one speed chart");
+        assertEquals(6, html.split("<svg", -1).length - 1, "per scenario one correctness chart and one speed chart");
         assertFalse(html.contains("<script") || html.contains("src=") || html.contains("href="), "no external resources");
         assertTrue(html.contains("&lt;tag&gt;"), "text is escaped");
         assertTrue(html.contains("mysql is not available"));
@@ -140,6 +159,8 @@ class ReportFormatTest {
         assertTrue(table.contains("unique_violation 10"));
         assertTrue(table.contains("mysql: skipped"));
         assertTrue(table.contains("Idem: no duplicate row and no error in any run."));
+        assertTrue(table.contains("claim-next-dying (16 workers drain 400 rows)"));
+        assertTrue(table.contains("400 rows: 432 delivered (20 to workers that died), 12 handled twice (10 rows), 0 never delivered, 20 unfinished"));
     }
 
     private static String readRaceLabMd() {
