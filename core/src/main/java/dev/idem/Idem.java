@@ -4,14 +4,17 @@ import dev.idem.internal.Database;
 import dev.idem.internal.GetOrCreate;
 import dev.idem.internal.Links;
 import dev.idem.internal.Transactions;
+import dev.idem.internal.Updates;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * The entry point: race-free get-or-create and idempotent links on one database.
+ * The entry point: race-free get-or-create, idempotent links, and updates that lose nothing, on one database.
  *
  * <pre>{@code
  * Idem idem = Idem.create(dataSource);
@@ -50,12 +53,14 @@ public final class Idem implements Operations {
     private final Transactions transactions;
     private final GetOrCreate getOrCreate;
     private final Links links;
+    private final Updates updates;
 
     private Idem(DataSource dataSource, Dialect dialect, RetryPolicy retryPolicy) {
         this.database = new Database(dialect);
         this.transactions = new Transactions(dataSource, Objects.requireNonNull(retryPolicy, "retryPolicy"), database);
         this.getOrCreate = new GetOrCreate(database);
         this.links = new Links(database, transactions);
+        this.updates = new Updates(database, transactions, getOrCreate);
     }
 
     /** Idem on {@code dataSource}, with the dialect detected from it and the {@linkplain RetryPolicy#defaults() default retries}. */
@@ -121,6 +126,26 @@ public final class Idem implements Operations {
             public boolean removeLink(LinkTable table, Object owner, Object target) {
                 return transactions.onCallerConnection(connection, c -> links.removeLink(c, table, owner, target));
             }
+
+            @Override
+            public Row update(Table table, Values key, Function<? super Row, Values> change) {
+                return transactions.onCallerConnection(connection, c -> updates.update(c, table, key, change));
+            }
+
+            @Override
+            public List<Row> updateAll(Table table, List<Values> keys, Function<? super List<Row>, ? extends List<Values>> change) {
+                return transactions.onCallerConnection(connection, c -> updates.updateAll(c, table, keys, change));
+            }
+
+            @Override
+            public Row increment(Table table, Values key, String column, long delta) {
+                return transactions.onCallerConnection(connection, c -> updates.increment(c, table, key, column, delta));
+            }
+
+            @Override
+            public Got updateOrCreate(Table table, Values key, Values values) {
+                return transactions.onCallerConnection(connection, c -> updates.updateOrCreate(c, table, key, values));
+            }
         };
     }
 
@@ -175,5 +200,25 @@ public final class Idem implements Operations {
     @Override
     public boolean removeLink(LinkTable table, Object owner, Object target) {
         return transactions.withOwnConnection(c -> links.removeLink(c, table, owner, target));
+    }
+
+    @Override
+    public Row update(Table table, Values key, Function<? super Row, Values> change) {
+        return transactions.withOwnConnection(c -> updates.update(c, table, key, change));
+    }
+
+    @Override
+    public List<Row> updateAll(Table table, List<Values> keys, Function<? super List<Row>, ? extends List<Values>> change) {
+        return transactions.withOwnConnection(c -> updates.updateAll(c, table, List.copyOf(keys), change));
+    }
+
+    @Override
+    public Row increment(Table table, Values key, String column, long delta) {
+        return transactions.withOwnConnection(c -> updates.increment(c, table, key, column, delta));
+    }
+
+    @Override
+    public Got updateOrCreate(Table table, Values key, Values values) {
+        return transactions.withOwnConnection(c -> updates.updateOrCreate(c, table, key, values));
     }
 }

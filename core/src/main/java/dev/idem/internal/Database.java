@@ -97,6 +97,14 @@ public final class Database {
         return SqlErrors.constraintName(error, vendorOrOther());
     }
 
+    /**
+     * True when {@code error} (or a {@code warning} that MySQL and MariaDB raise outside strict mode, after
+     * writing a clamped value) says a number did not fit its type or column.
+     */
+    boolean isOutOfRange(SQLException error) {
+        return SqlErrors.isOutOfRange(error, vendorOrOther());
+    }
+
     /** How a failed insert relates to the declared key. */
     enum Conflict { ON_KEY, UNNAMED, NONE }
 

@@ -37,6 +37,22 @@ final class H2Dialect implements Dialect {
         return true;
     }
 
+    /** H2 raises 22003 when the sum overflows the column. */
+    @Override
+    public String updateRow(String table, List<String> columns, List<String> key) {
+        return "select * from final table (" + Dialect.super.updateRow(table, columns, key) + ")";
+    }
+
+    @Override
+    public String incrementRow(String table, String column, List<String> key) {
+        return "select * from final table (" + Dialect.super.incrementRow(table, column, key) + ")";
+    }
+
+    @Override
+    public boolean returnsUpdatedRows() {
+        return true;
+    }
+
     @Override
     public boolean failedStatementAbortsTransaction() {
         return false;

@@ -76,6 +76,17 @@ final class InnoDbDialect implements Dialect {
         return " lock in share mode";
     }
 
+    /**
+     * Neither MySQL nor MariaDB has {@code UPDATE ... RETURNING}: the default statements, and Idem reads the
+     * row again in the same transaction, under the lock the update took. A BIGINT sum that overflows
+     * raises 1690; a narrower column raises 1264 in strict mode and is clamped with a warning otherwise,
+     * which Idem turns into an error before the transaction commits.
+     */
+    @Override
+    public boolean returnsUpdatedRows() {
+        return false;
+    }
+
     /** InnoDB rolls back only the failed statement (a deadlock, 1213, rolls back the whole transaction, and is retried as such). */
     @Override
     public boolean failedStatementAbortsTransaction() {

@@ -59,6 +59,44 @@ final class OnConflictDialect implements Dialect {
         return Dialect.super.insertLinks(table, owner, target, pairs) + " on conflict (" + owner + ", " + target + ") do nothing returning " + target;
     }
 
+    /** SQLite has no row locks: Idem's write transactions begin IMMEDIATE there instead. */
+    @Override
+    public String forUpdateSuffix() {
+        return isSqlite() ? "" : Dialect.super.forUpdateSuffix();
+    }
+
+    @Override
+    public String updateRow(String table, List<String> columns, List<String> key) {
+        return Dialect.super.updateRow(table, columns, key) + " returning *";
+    }
+
+    /**
+     * PostgreSQL raises 22003 when the sum overflows the column. SQLite turns an integer overflow into a
+     * REAL silently, so the sum must keep the column's type: the amount is parameter 1 in both places and
+     * the key values follow as 2, 3, and so on.
+     */
+    @Override
+    public String incrementRow(String table, String column, List<String> key) {
+        if (!isSqlite()) {
+            return Dialect.super.incrementRow(table, column, key) + " returning *";
+        }
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < key.size(); i++) {
+            where.append(i == 0 ? " where " : " and ").append(key.get(i)).append(" = ?").append(i + 2);
+        }
+        return "update " + table + " set " + column + " = " + column + " + ?1" + where + " and " + column + " is not null"
+                + " and typeof(" + column + " + ?1) = typeof(" + column + ") returning *";
+    }
+
+    @Override
+    public boolean returnsUpdatedRows() {
+        return true;
+    }
+
+    private boolean isSqlite() {
+        return name.equals("sqlite");
+    }
+
     @Override
     public boolean skipsKeyConflicts() {
         return true;

@@ -24,8 +24,12 @@ final class Shape {
     final String generatedKey;
     final String selectByKey;
     final String lockingSelectByKey;
+    /** The row by key, locked for a read-modify-write until the transaction ends. */
+    final String selectByKeyForUpdate;
     private final Dialect dialect;
     private final Map<List<String>, String> inserts = new ConcurrentHashMap<>();
+    private final Map<List<String>, String> updates = new ConcurrentHashMap<>();
+    private final Map<String, String> increments = new ConcurrentHashMap<>();
     private final Map<Integer, String> links = new ConcurrentHashMap<>();
     private final Map<String, String> storedNames = new ConcurrentHashMap<>();
 
@@ -44,6 +48,7 @@ final class Shape {
         }
         this.selectByKey = "select * from " + quotedName + where;
         this.lockingSelectByKey = selectByKey + dialect.lockingReadSuffix();
+        this.selectByKeyForUpdate = selectByKey + dialect.forUpdateSuffix();
     }
 
     /** The stored name of a column given by a caller: exact match first, then ignoring case. */
@@ -61,13 +66,23 @@ final class Shape {
 
     /** The insert of exactly these stored column names, in this order. */
     String insert(List<String> storedColumns) {
-        return inserts.computeIfAbsent(storedColumns, cols -> {
-            List<String> quoted = new ArrayList<>(cols.size());
-            cols.forEach(c -> quoted.add(dialect.quote(c)));
-            List<String> quotedKey = new ArrayList<>(key.size());
-            key.forEach(c -> quotedKey.add(dialect.quote(c)));
-            return dialect.insertRow(quotedName, quoted, quotedKey);
-        });
+        return inserts.computeIfAbsent(storedColumns, cols -> dialect.insertRow(quotedName, quoted(cols), quoted(key)));
+    }
+
+    /** The update of exactly these stored column names of one row by key: bound with the new values, then the key. */
+    String update(List<String> storedColumns) {
+        return updates.computeIfAbsent(storedColumns, cols -> dialect.updateRow(quotedName, quoted(cols), quoted(key)));
+    }
+
+    /** The one-statement increment of a stored column of one row by key: bound with the amount, then the key. */
+    String increment(String storedColumn) {
+        return increments.computeIfAbsent(storedColumn, col -> dialect.incrementRow(quotedName, dialect.quote(col), quoted(key)));
+    }
+
+    private List<String> quoted(List<String> names) {
+        List<String> quoted = new ArrayList<>(names.size());
+        names.forEach(c -> quoted.add(dialect.quote(c)));
+        return quoted;
     }
 
     /** The insert of {@code pairs} links; the key's two columns are the owner and the target. */

@@ -184,6 +184,31 @@ public final class SqlErrors {
         return null;
     }
 
+    /** numeric_value_out_of_range (SQL standard; PostgreSQL, H2, and MySQL and MariaDB for 1264 and 1690). */
+    private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+    /** ER_WARN_DATA_OUT_OF_RANGE: a value does not fit its column (an error in strict mode, a warning and a clamped value otherwise). */
+    private static final int MYSQL_DATA_OUT_OF_RANGE = 1264;
+    /** ER_DATA_OUT_OF_RANGE: an arithmetic result does not fit its type, such as a BIGINT sum (an error in every mode). */
+    private static final int MYSQL_ARITHMETIC_OUT_OF_RANGE = 1690;
+
+    /** NUMERIC_VALUE_OUT_OF_RANGE_2: H2's code (and SQLSTATE) for a value that does not fit its column. */
+    private static final int H2_VALUE_OUT_OF_COLUMN_RANGE = 22004;
+
+    /**
+     * True when a number did not fit its type or column, an overflow: raised as an error, or, for
+     * {@code warning}s that MySQL and MariaDB report outside strict mode, after a clamped value was written.
+     */
+    public static boolean isOutOfRange(SQLException error, Vendor vendor) {
+        for (SQLException e : chain(error)) {
+            if (NUMERIC_VALUE_OUT_OF_RANGE.equals(e.getSQLState())
+                    || (vendor == Vendor.MYSQL || vendor == Vendor.MARIADB) && (e.getErrorCode() == MYSQL_DATA_OUT_OF_RANGE || e.getErrorCode() == MYSQL_ARITHMETIC_OUT_OF_RANGE)
+                    || vendor == Vendor.H2 && e.getErrorCode() == H2_VALUE_OUT_OF_COLUMN_RANGE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The error and the ones chained to it, by cause or by {@link SQLException#getNextException()}. */
     static Iterable<SQLException> chain(SQLException error) {
         java.util.List<SQLException> all = new java.util.ArrayList<>();

@@ -30,7 +30,7 @@ final class Statements {
         }
     }
 
-    static void rollbackTo(Connection connection, Savepoint savepoint, SQLException cause) {
+    static void rollbackTo(Connection connection, Savepoint savepoint, Exception cause) {
         if (savepoint != null) {
             try {
                 connection.rollback(savepoint);

@@ -69,6 +69,54 @@ public interface Dialect {
         return "";
     }
 
+    /**
+     * Appended to a SELECT by key so that the row is locked until the transaction ends, for a
+     * read-modify-write: {@code " for update"} by default. SQLite, which has no row locks, returns
+     * {@code ""}: Idem begins its write transactions there IMMEDIATE, which locks the whole database.
+     */
+    default String forUpdateSuffix() {
+        return " for update";
+    }
+
+    /**
+     * The statement that sets {@code columns} of the row whose {@code key} columns hold the given values;
+     * its parameters are the new values, then the key values. When the dialect
+     * {@linkplain #returnsUpdatedRows() returns updated rows} it yields the row as stored; otherwise its
+     * update count, and Idem reads the row again in the same transaction.
+     */
+    default String updateRow(String table, List<String> columns, List<String> key) {
+        StringBuilder sql = new StringBuilder("update ").append(table).append(" set ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(columns.get(i)).append(" = ?");
+        }
+        return sql.append(whereKey(key)).toString();
+    }
+
+    /**
+     * The one statement that adds a parameter to {@code column} of the row whose {@code key} columns hold
+     * the given values; its parameters are the amount, then the key values. It must leave a row whose
+     * column is NULL unchanged (NULL plus anything is NULL, a silent loss), and raise an error, or change
+     * nothing, where the sum does not fit the column: Idem reads the row to tell the caller which. Yields
+     * the row as stored when the dialect {@linkplain #returnsUpdatedRows() returns updated rows}.
+     */
+    default String incrementRow(String table, String column, List<String> key) {
+        return "update " + table + " set " + column + " = " + column + " + ?" + whereKey(key) + " and " + column + " is not null";
+    }
+
+    /** True when {@link #updateRow} and {@link #incrementRow} yield the row as stored; false by default. */
+    default boolean returnsUpdatedRows() {
+        return false;
+    }
+
+    /** {@code " where a = ? and b = ?"} for the (quoted) key columns. */
+    static String whereKey(List<String> key) {
+        StringBuilder where = new StringBuilder();
+        for (String k : key) {
+            where.append(where.length() == 0 ? " where " : " and ").append(k).append(" = ?");
+        }
+        return where.toString();
+    }
+
     /** True when any failed statement aborts the whole transaction (PostgreSQL does), so expected failures need a savepoint. */
     default boolean failedStatementAbortsTransaction() {
         return true;

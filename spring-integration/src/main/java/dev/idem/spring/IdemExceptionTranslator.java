@@ -3,6 +3,7 @@ package dev.idem.spring;
 import dev.idem.DatabaseException;
 import dev.idem.IdemException;
 import dev.idem.IntegrityViolationException;
+import dev.idem.NoSuchRowException;
 import dev.idem.RetryTransactionException;
 import dev.idem.SchemaMismatchException;
 import java.sql.SQLException;
@@ -10,6 +11,7 @@ import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.support.PersistenceExceptionTranslator;
@@ -28,6 +30,7 @@ import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
  *     {@link org.springframework.dao.ConcurrencyFailureException}s, so {@link org.springframework.dao.TransientDataAccessException}s</td></tr>
  * <tr><td>{@link IntegrityViolationException}</td><td>{@link DuplicateKeyException} for a unique constraint other
  *     than the key, else {@link DataIntegrityViolationException}</td></tr>
+ * <tr><td>{@link NoSuchRowException} (an update named a missing row)</td><td>{@link EmptyResultDataAccessException}</td></tr>
  * <tr><td>{@link SchemaMismatchException}</td><td>{@link InvalidDataAccessResourceUsageException}</td></tr>
  * <tr><td>{@link DatabaseException}</td><td>{@link IdemSystemException}</td></tr>
  * </table>
@@ -59,6 +62,9 @@ public final class IdemExceptionTranslator implements PersistenceExceptionTransl
             return spring instanceof DuplicateKeyException
                     ? new DuplicateKeyException(message, ex)
                     : new DataIntegrityViolationException(message, ex);
+        }
+        if (ex instanceof NoSuchRowException) {
+            return new EmptyResultDataAccessException(message, 1, ex);
         }
         if (ex instanceof SchemaMismatchException) {
             return new InvalidDataAccessResourceUsageException(message, ex);

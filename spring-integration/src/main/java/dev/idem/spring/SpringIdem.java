@@ -6,11 +6,13 @@ import dev.idem.IdemException;
 import dev.idem.LinkTable;
 import dev.idem.Linked;
 import dev.idem.Operations;
+import dev.idem.Row;
 import dev.idem.Table;
 import dev.idem.Values;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -130,5 +132,30 @@ public final class SpringIdem implements Operations {
     @Override
     public boolean removeLink(LinkTable table, Object owner, Object target) {
         return run(operations -> operations.removeLink(table, owner, target));
+    }
+
+    /**
+     * {@link Operations#update} in the current transaction: the row stays locked until that transaction ends,
+     * and a deadlock or serialization failure is the whole transaction's to retry (see above).
+     */
+    @Override
+    public Row update(Table table, Values key, Function<? super Row, Values> change) {
+        return run(operations -> operations.update(table, key, change));
+    }
+
+    /** {@link Operations#updateAll} in the current transaction: the rows stay locked until that transaction ends. */
+    @Override
+    public List<Row> updateAll(Table table, List<Values> keys, Function<? super List<Row>, ? extends List<Values>> change) {
+        return run(operations -> operations.updateAll(table, keys, change));
+    }
+
+    @Override
+    public Row increment(Table table, Values key, String column, long delta) {
+        return run(operations -> operations.increment(table, key, column, delta));
+    }
+
+    @Override
+    public Got updateOrCreate(Table table, Values key, Values values) {
+        return run(operations -> operations.updateOrCreate(table, key, values));
     }
 }

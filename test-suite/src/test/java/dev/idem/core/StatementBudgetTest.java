@@ -96,4 +96,32 @@ class StatementBudgetTest {
     private static int linksBudget(Engine engine) {
         return engine == Engine.POSTGRESQL || engine == Engine.SQLITE ? 1 : 2;
     }
+
+    /**
+     * increment: one statement where UPDATE returns the row (PostgreSQL, SQLite, H2); MySQL and MariaDB
+     * read it back in the same transaction. update: a locking read and a write (and that read-back). On
+     * SQLite the IMMEDIATE transaction's "commit" / "begin immediate" pair is transaction control, not counted.
+     */
+    @DatabaseTest
+    void incrementCostsOneStatementAndUpdateALockingReadAndAWrite(TestDatabase db) throws Exception {
+        Ledger.accounts(db, 100);
+        JdbcSpy spy = new JdbcSpy();
+        Idem idem = Idem.create(spy.wrap(db.dataSource()));
+        Values one = Values.of("id", 1L);
+        idem.increment(Ledger.ACCOUNT, one, "points", 1);
+
+        spy.reset();
+        idem.increment(Ledger.ACCOUNT, one, "points", 1);
+        boolean readsBack = db.engine().isMysqlFamily();
+        assertEquals(readsBack ? 2 : 1, statements(spy), spy.executed().toString());
+
+        spy.reset();
+        idem.update(Ledger.ACCOUNT, one, row -> Values.of("points", row.getLong("points") + 1));
+        assertEquals(readsBack ? 3 : 2, statements(spy), spy.executed().toString());
+        assertEquals(3, Ledger.read(db, 1, "points"));
+    }
+
+    private static long statements(JdbcSpy spy) {
+        return spy.executed().stream().filter(sql -> !sql.equals("commit") && !sql.equals("begin immediate")).count();
+    }
 }
