@@ -13,6 +13,7 @@ import dev.idem.Row;
 import dev.idem.Values;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
+import dev.idem.testing.Session;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 

@@ -14,6 +14,7 @@ import dev.idem.Values;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
 import dev.idem.testing.JdbcSpy;
+import dev.idem.testing.Session;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.util.concurrent.CountDownLatch;

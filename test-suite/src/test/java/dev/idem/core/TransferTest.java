@@ -15,6 +15,7 @@ import dev.idem.Values;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
 import dev.idem.testing.JdbcSpy;
+import dev.idem.testing.Session;
 import dev.idem.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;
