@@ -15,7 +15,7 @@ public final class Scenarios {
     }
 
     public static List<Scenario> all() {
-        return List.of(new GetOrCreate(), new AddLink());
+        return List.of(new GetOrCreate(), new AddLink(), new Counter(), new Transfer());
     }
 
     public static List<String> ids() {
