@@ -98,7 +98,8 @@ public final class Benchmark {
                     new Measured("idem-links-" + PAIRS, "floor-links-" + PAIRS, "idem.addLinks(image_tags, owner, " + PAIRS + " new targets)",
                             (pool, idem, n) -> {
                                 expect(idem.addLinks(IMAGE_TAGS, n, TARGETS).added().size() == PAIRS, "addLinks did not add every new pair");
-                            })));
+                            })),
+            UpdateFloors.INCREMENT, UpdateFloors.UPDATE, UpdateFloors.UPDATE_ALL);
 
     private Benchmark() {
     }
@@ -166,7 +167,10 @@ public final class Benchmark {
         return rows;
     }
 
-    /** A tag table as the get-or-create race has it (generated id, unique title) and a link table whose key is the pair. */
+    /**
+     * A tag table as the get-or-create race has it (generated id, unique title), a link table whose key is
+     * the pair, and the accounts the updates change.
+     */
     private static void setUp(TestDatabase db) throws SQLException {
         new GetOrCreate().setUp(db, new IdemGetOrCreate(), 0);
         // No foreign keys: both sides would pay the same parent lookups, which would only dilute the ratio.
@@ -186,6 +190,7 @@ public final class Benchmark {
             }
             c.commit();
         }
+        UpdateFloors.setUp(db);
     }
 
     /** Calls each operation a few times through a {@link JdbcSpy} and returns the statements per call. */
@@ -277,7 +282,7 @@ public final class Benchmark {
         return "new-" + n;
     }
 
-    private static void expect(boolean condition, String otherwise) {
+    static void expect(boolean condition, String otherwise) {
         if (!condition) {
             throw new AssertionError(otherwise);
         }

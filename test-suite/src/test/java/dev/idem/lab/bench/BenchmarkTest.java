@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class BenchmarkTest {
 
     private static final List<String> OPERATIONS = List.of("floor-select", "idem-hit", "floor-insert", "idem-miss", "floor-link",
-            "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "idem-links-50");
+            "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "idem-links-50", "floor-increment", "idem-increment",
+            "floor-update", "idem-update", "floor-update-all-2", "idem-update-all-2");
 
     @DatabaseTest({Engine.H2, Engine.SQLITE})
     void aShortRunReportsEveryOperationWithPositiveRatesAndRatios(TestDatabase db) throws Exception {
@@ -41,7 +42,8 @@ class BenchmarkTest {
         Map<String, String> floors = rows.stream().filter(r -> r.floor() != null)
                 .collect(Collectors.toMap(BenchmarkReport.Row::operation, BenchmarkReport.Row::floor, (a, b) -> a));
         assertEquals(Map.of("idem-hit", "floor-select", "idem-miss", "floor-insert", "idem-link-new", "floor-link",
-                "idem-link-existing", "floor-link", "idem-links-50", "floor-links-50"), floors);
+                "idem-link-existing", "floor-link", "idem-links-50", "floor-links-50", "idem-increment", "floor-increment",
+                "idem-update", "floor-update", "idem-update-all-2", "floor-update-all-2"), floors);
         for (BenchmarkReport.Row r : rows) {
             String row = r.toString();
             assertEquals(0, r.errors(), row);
