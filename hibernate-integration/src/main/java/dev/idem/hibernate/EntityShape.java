@@ -245,6 +245,15 @@ final class EntityShape {
     }
 
     /** The id of a row Idem's core returned, as the entity's id type. */
+    /** The key of the row whose identifier is {@code id}, as the core takes it: the id column and the JDBC value Hibernate binds. */
+    Values idKey(Object id, SharedSessionContractImplementor session) {
+        Values values = Values.empty();
+        for (Jdbc.Column c : Jdbc.decompose(idMapping, id, session)) {
+            values = values.and(c.name(), c.value());
+        }
+        return values;
+    }
+
     Object idOf(Row row, SharedSessionContractImplementor session) {
         JdbcMapping mapping = ((BasicValuedModelPart) idMapping).getJdbcMapping();
         return Jdbc.toDomain(mapping, row.get(idColumn), session);

@@ -1,17 +1,21 @@
 package dev.idem.hibernate;
 
 import dev.idem.Got;
+import dev.idem.RetryPolicy;
 import dev.idem.RetryTransactionException;
 import jakarta.persistence.CacheRetrieveMode;
 import jakarta.persistence.CacheStoreMode;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TransactionRequiredException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.hibernate.engine.spi.SessionImplementor;
 
 /**
@@ -25,6 +29,13 @@ import org.hibernate.engine.spi.SessionImplementor;
  * Tag tag = got.entity();             // managed; got.created() is true for exactly one concurrent caller
  * idem.addLink(image, "tags", tag);   // one link row, however many workers add it at once
  * }</pre>
+ *
+ * <p>Lost updates: {@link #lockAll} reads entities under a row lock, several in one global order, for the
+ * caller to change and the flush to write; {@link #increment} adds to a number in one statement;
+ * {@link #updateOrCreate} locks the entity or creates it. An entity with a {@code @Version} keeps its
+ * optimistic locking throughout: a write from a stale copy raises {@code OptimisticLockException}, and the
+ * whole unit of work must run again in a new transaction and a new session, as
+ * {@link #inTransaction(EntityManagerFactory, Function, RetryPolicy)} does.
  *
  * <p>Names, id generation and value conversion come from Hibernate's mapping. Finding an existing row
  * costs one query and consumes no id; only a miss draws an id from the entity's own generator, so ids
@@ -130,6 +141,106 @@ public final class IdemSession {
                     + " roll back and run the transaction again", null);
         }
         return entity;
+    }
+
+    /**
+     * The managed entities of {@code type} with {@code ids}, each row locked for update
+     * ({@code LockModeType.PESSIMISTIC_WRITE}) until the transaction ends, returned in the order of
+     * {@code ids}. The rows are locked in the order of the ids (numbers by value, anything else by its
+     * text), whatever order the caller names them in, so two units of work that lock the same rows (a
+     * transfer from A to B and one from B to A) wait for each other instead of deadlocking. Change the
+     * entities; the flush writes them. An instance this session already holds is read again under the
+     * lock ({@code refresh}): its state may predate a write committed since, and any change made to it
+     * before the lock is discarded. Lock first, then change.
+     *
+     * <p>On SQLite, which has no row locks, the lock is the database's write lock: begin the transaction
+     * IMMEDIATE (sqlite-jdbc's {@code transaction_mode=IMMEDIATE}); in a DEFERRED transaction a concurrent
+     * writer makes the write fail with {@code SQLITE_BUSY} instead, and the unit must run again.
+     *
+     * @throws dev.idem.NoSuchRowException when an id matches no row; rows locked before it stay locked until
+     *         the transaction ends, and nothing was written
+     * @throws IllegalArgumentException when an id is given twice
+     */
+    public <T> List<T> lockAll(Class<T> type, Collection<?> ids) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(ids, "ids");
+        requireTransaction();
+        return new LockedEntities(session, mappings).lockAll(type, ids);
+    }
+
+    /**
+     * Adds {@code delta} to the numeric attribute of the managed {@code entity} in one statement
+     * ({@code SET c = c + ?}) and sets the stored sum in the instance, so that a later flush neither writes
+     * the value it held before back (a lost update) nor counts the attribute as changed; the entity's other
+     * attributes and their pending changes are left alone. Concurrent increments never lose one another.
+     * A versioned entity has its version raised first, checked against the instance's (one more
+     * statement): a copy that another transaction has changed since it was read raises
+     * {@code OptimisticLockException} before anything is added.
+     *
+     * @return {@code entity}, now holding the stored sum
+     * @throws IllegalArgumentException when the entity is not managed here, or the attribute is not a number
+     * @throws IllegalStateException when the attribute itself has a change not yet flushed
+     * @throws dev.idem.IntegrityViolationException when the column is NULL or the sum overflows it; nothing was written
+     */
+    public <T> T increment(T entity, String attribute, long delta) {
+        requireTransaction();
+        return new LockedEntities(session, mappings).increment(entity, attribute, delta);
+    }
+
+    /**
+     * Afterwards the entity with {@code key} holds what {@code change} sets. When it exists, the managed
+     * entity is read under a row lock ({@code PESSIMISTIC_WRITE}, refreshing an instance this session
+     * holds) and {@code change} applied to it, for the flush to write; when it does not, it is created
+     * as {@link #getOrCreate(Class, Map, Consumer)} creates it, {@code change} acting as the initializer.
+     * {@link GotEntity#created()} is true for exactly one of all concurrent callers. {@code change} must not
+     * alter the key. Where the row exists, it costs a read and a locking read.
+     *
+     * <p>Concurrent callers that all find the key missing meet on the insert; on MySQL and MariaDB, two of
+     * the losers then waiting to lock the winner's row can deadlock, which the database breaks by failing
+     * one transaction: run the whole unit again ({@link #inTransaction(EntityManagerFactory, Function, RetryPolicy)}).
+     * On SQLite begin the transaction IMMEDIATE, as for {@link #lockAll}.
+     */
+    public <T> GotEntity<T> updateOrCreate(Class<T> type, Map<String, ?> key, Consumer<? super T> change) {
+        Objects.requireNonNull(change, "change");
+        GotEntity<T> got = getOrCreate(type, key, change);
+        if (got.created()) {
+            return got;
+        }
+        T entity = got.entity();
+        session.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
+        change.accept(entity);
+        EntityShape shape = mappings.entity(session.getFactory(), type, List.copyOf(new TreeSet<>(key.keySet())));
+        shape.checkKeyUnchanged(entity, shape.keyValues(key));
+        return new GotEntity<>(entity, false);
+    }
+
+    /** {@link #updateOrCreate(Class, Map, Consumer)} keyed on the {@code @NaturalId} of {@code type}, a single attribute. */
+    public <T> GotEntity<T> updateOrCreate(Class<T> type, Object naturalId, Consumer<? super T> change) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(naturalId, "naturalId");
+        List<String> attributes = EntityShape.naturalId(session.getFactory(), type);
+        if (attributes.size() != 1) {
+            throw new IllegalArgumentException(type.getName() + " has a composite natural id " + attributes + ": give it as a Map of attribute values");
+        }
+        return updateOrCreate(type, Map.of(attributes.get(0), naturalId), change);
+    }
+
+    /**
+     * Runs {@code work} in a new {@code EntityManager} and transaction and commits; when the work or the
+     * commit fails in a way that only running it again can mend (an {@code OptimisticLockException} from a
+     * stale {@code @Version}, a deadlock or lock timeout, a serialization failure,
+     * {@link RetryTransactionException}), rolls back, discards the {@code EntityManager} with everything it
+     * loaded, and runs {@code work} again from the start, as {@code policy} allows. {@code work} may run
+     * more than once: keep side effects outside it. In a Spring application, Spring's {@code @Retryable}
+     * around the {@code @Transactional} method does the same.
+     */
+    public static <T> T inTransaction(EntityManagerFactory factory, Function<? super EntityManager, T> work, RetryPolicy policy) {
+        return UnitOfWork.run(Objects.requireNonNull(factory, "factory"), Objects.requireNonNull(work, "work"), Objects.requireNonNull(policy, "policy"));
+    }
+
+    /** {@link #inTransaction(EntityManagerFactory, Function, RetryPolicy)} with the {@linkplain RetryPolicy#defaults() default policy}. */
+    public static <T> T inTransaction(EntityManagerFactory factory, Function<? super EntityManager, T> work) {
+        return inTransaction(factory, work, RetryPolicy.defaults());
     }
 
     /**

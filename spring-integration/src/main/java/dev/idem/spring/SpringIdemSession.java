@@ -5,6 +5,8 @@ import dev.idem.hibernate.GotEntity;
 import dev.idem.hibernate.IdemSession;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -96,5 +98,25 @@ public final class SpringIdemSession {
     /** {@link IdemSession#removeLink(Object, String, Object)} in the current transaction. */
     public boolean removeLink(Object owner, String attribute, Object target) {
         return run(idem -> idem.removeLink(owner, attribute, target));
+    }
+
+    /** {@link IdemSession#lockAll(Class, Collection)} in the current transaction: the rows stay locked until it ends. */
+    public <T> List<T> lockAll(Class<T> type, Collection<?> ids) {
+        return run(idem -> idem.lockAll(type, ids));
+    }
+
+    /** {@link IdemSession#increment(Object, String, long)} in the current transaction. */
+    public <T> T increment(T entity, String attribute, long delta) {
+        return run(idem -> idem.increment(entity, attribute, delta));
+    }
+
+    /** {@link IdemSession#updateOrCreate(Class, Map, Consumer)} in the current transaction. */
+    public <T> GotEntity<T> updateOrCreate(Class<T> type, Map<String, ?> key, Consumer<? super T> change) {
+        return run(idem -> idem.updateOrCreate(type, key, change));
+    }
+
+    /** {@link IdemSession#updateOrCreate(Class, Object, Consumer)} (by {@code @NaturalId}) in the current transaction. */
+    public <T> GotEntity<T> updateOrCreate(Class<T> type, Object naturalId, Consumer<? super T> change) {
+        return run(idem -> idem.updateOrCreate(type, naturalId, change));
     }
 }

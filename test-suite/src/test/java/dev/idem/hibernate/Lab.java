@@ -7,7 +7,9 @@ import dev.idem.hibernate.model.Image;
 import dev.idem.hibernate.model.Item;
 import dev.idem.hibernate.model.Label;
 import dev.idem.hibernate.model.Magazine;
+import dev.idem.hibernate.model.Purse;
 import dev.idem.hibernate.model.Tag;
+import dev.idem.hibernate.model.Wallet;
 import dev.idem.testing.Engine;
 import dev.idem.testing.HibernateFactories;
 import dev.idem.testing.JdbcSpy;
@@ -45,7 +47,8 @@ final class Lab implements AutoCloseable {
         this.db = db;
         this.pool = db.newPool(40, -1, begin == SqliteBegin.IMMEDIATE);
         this.factory = HibernateFactories.build(db.engine(), spy.wrap(pool), createSchema,
-                Tag.class, Image.class, Label.class, Account.class, Country.class, Item.class, Book.class, Magazine.class);
+                Tag.class, Image.class, Label.class, Account.class, Country.class, Item.class, Book.class, Magazine.class,
+                Wallet.class, Purse.class);
         if (createSchema && db.engine() == Engine.SQLITE) {
             // SQLite cannot add a constraint to an existing table, so Hibernate's SQLite dialect drops table-level
             // unique keys (a @NaturalId, a @UniqueConstraint); Idem rightly refuses those entities until they exist.
