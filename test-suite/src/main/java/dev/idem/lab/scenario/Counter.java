@@ -41,7 +41,7 @@ public final class Counter implements Scenario {
     @Override
     public List<Strategy> strategies() {
         return List.of(new NaiveCounter(), new AtomicExpressionCounter(), new ForUpdateCounter(), new IdemUpdateCounter(),
-                new IdemIncrementCounter());
+                new IdemIncrementCounter(), new IdemHibernateCounter());
     }
 
     @Override

@@ -44,7 +44,8 @@ public final class Transfer implements Scenario {
 
     @Override
     public List<Strategy> strategies() {
-        return List.of(new NaiveTransfer(), new LockInCallOrderTransfer(), new SerializableTransfer(), new IdemTransfer());
+        return List.of(new NaiveTransfer(), new LockInCallOrderTransfer(), new SerializableTransfer(), new IdemTransfer(),
+                new IdemHibernateTransfer());
     }
 
     @Override

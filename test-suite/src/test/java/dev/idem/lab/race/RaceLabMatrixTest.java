@@ -90,10 +90,10 @@ class RaceLabMatrixTest {
         // spends its time on what must differ. Transfers in transactions deadlock on PostgreSQL, which
         // breaks each deadlock only after deadlock_timeout (1 s), so they race fewer rounds.
         List<Result> results = new ArrayList<>(new Lab(RaceOptions.parse("--databases", target.id(), "--scenarios", "counter",
-                "--strategies", "naive,idem-update,idem-increment", "--workers", "8", "--rounds", Integer.toString(UPDATE_ROUNDS)),
+                "--strategies", "naive,idem-update,idem-increment,idem-hibernate", "--workers", "8", "--rounds", Integer.toString(UPDATE_ROUNDS)),
                 Progress.NONE).run().results());
         results.addAll(new Lab(RaceOptions.parse("--databases", target.id(), "--scenarios", "transfer",
-                "--strategies", "naive,serializable-no-retry,idem", "--workers", "8", "--rounds", Integer.toString(TRANSFER_ROUNDS)),
+                "--strategies", "naive,serializable-no-retry,idem,idem-hibernate", "--workers", "8", "--rounds", Integer.toString(TRANSFER_ROUNDS)),
                 Progress.NONE).run().results());
         results.addAll(new Lab(lockInCallOrder(target), Progress.NONE).run().results());
         List<String> problems = new ArrayList<>();
