@@ -117,7 +117,8 @@ public final class Benchmark {
                     new Measured("idem-claim-1", "claim-naive", "one job: idem.claim(tasks, worker, 1, lease), then idem.finish",
                             (pool, idem, n) -> ClaimBench.idem(pool, idem, 1), 1),
                     new Measured("idem-claim-10", "claim-naive", "ten jobs: idem.claim(tasks, worker, 10, lease), then idem.finish of each",
-                            (pool, idem, n) -> ClaimBench.idem(pool, idem, 10), 10)));
+                            (pool, idem, n) -> ClaimBench.idem(pool, idem, 10), 10)),
+            UpdateFloors.INCREMENT, UpdateFloors.UPDATE, UpdateFloors.UPDATE_ALL);
 
     private Benchmark() {
     }
@@ -186,7 +187,10 @@ public final class Benchmark {
         return rows;
     }
 
-    /** A tag table as the get-or-create race has it (generated id, unique title) and a link table whose key is the pair. */
+    /**
+     * A tag table as the get-or-create race has it (generated id, unique title), a link table whose key is
+     * the pair, and the accounts the updates change.
+     */
     private static void setUp(TestDatabase db) throws SQLException {
         new GetOrCreate().setUp(db, new IdemGetOrCreate(), 0);
         // No foreign keys: both sides would pay the same parent lookups, which would only dilute the ratio.
@@ -207,6 +211,7 @@ public final class Benchmark {
             c.commit();
         }
         ClaimBench.setUp(db);
+        UpdateFloors.setUp(db);
     }
 
     /** Calls each operation a few times through a {@link JdbcSpy} and returns the statements per call. */
@@ -298,7 +303,7 @@ public final class Benchmark {
         return "new-" + n;
     }
 
-    private static void expect(boolean condition, String otherwise) {
+    static void expect(boolean condition, String otherwise) {
         if (!condition) {
             throw new AssertionError(otherwise);
         }

@@ -40,7 +40,7 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
         }
     }
 
-    private static final String LINE = "    %-20s %10s  %-16s %7s %9s  %s%n";
+    private static final String LINE = "    %-20s %10s  %-18s %7s %9s  %s%n";
 
     String text() {
         StringBuilder out = new StringBuilder();

@@ -71,6 +71,11 @@ final class Attempts {
         return split;
     }
 
+    /** Attempts that returned without an error. */
+    long succeeded() {
+        return (long) workers * rounds - errorCounts().values().stream().mapToLong(Long::longValue).sum();
+    }
+
     Map<ErrorClass, Long> errorCounts() {
         Map<ErrorClass, Long> counts = new EnumMap<>(ErrorClass.class);
         for (ErrorClass[] round : errors) {

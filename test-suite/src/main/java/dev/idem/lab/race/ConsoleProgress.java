@@ -43,7 +43,8 @@ final class ConsoleProgress implements Progress {
     @Override
     public void finished(Result result) {
         String line = String.format(Locale.ROOT, "%s  %s: %d dup rows, %d errors", current, result.verdict(),
-                result.rows().duplicates(), result.callers().errorCount());
+                result.rows().duplicates(), result.callers().errorCount())
+                + (result.rows().amounts() == null ? "" : ", " + result.rows().amounts().describe());
         if (terminal) {
             show(line);
         } else {

@@ -28,6 +28,21 @@ final class Notes {
             notes.add("the insert hit the duplicate key, but the re-select reads the transaction's snapshot, taken before the"
                     + " other caller committed, and finds nothing");
         }
+        Scenario.Amounts amounts = r.rows().amounts();
+        if (amounts != null && amounts.lostUpdates() != null && amounts.lostUpdates() != 0) {
+            notes.add(amounts.lostUpdates() + " additions lost: callers read the same points, and each wrote its own sum over the other's");
+        }
+        if (amounts != null && amounts.moneyCreated() != null && amounts.moneyCreated() != 0) {
+            notes.add("transfers read the same balances and each wrote its own over the other's: "
+                    + Math.abs(amounts.moneyCreated()) + (amounts.moneyCreated() > 0 ? " created" : " destroyed"));
+        }
+        if (amounts != null && amounts.negative() > 0) {
+            notes.add("transfers checked the same balance, each saw enough, and both withdrew: "
+                    + amounts.negative() + (amounts.negative() == 1 ? " account" : " accounts") + " below zero");
+        }
+        if (errors(r, ErrorClass.SERIALIZATION_FAILURE) && !r.run().raceFree()) {
+            notes.add("the database refused to lose the update and failed the transaction instead; nothing retried it");
+        }
         if (errors(r, ErrorClass.DEADLOCK)) {
             notes.add("the database broke a deadlock between the callers by failing one of them");
         }

@@ -57,7 +57,7 @@ public final class Race {
             }
             try (Connection c = db.connect()) {
                 String version = c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
-                return attempts.summarize(cell, version, cell.scenario().tally(c, settings.rounds()));
+                return attempts.summarize(cell, version, cell.scenario().tally(c, settings.rounds(), attempts.succeeded()));
             }
         }
     }

@@ -92,12 +92,15 @@ public record Result(Run run, Scenario.Tally rows, Callers callers, Timing timin
         return new Result(run, rows, callers, timing, text, deliveries);
     }
 
-    /** Callers who got a wrong answer: a row of their own (a duplicate) or an error. */
+    /**
+     * Callers who got a wrong answer: a row of their own (a duplicate), an error, or an update the rows do
+     * not hold ({@link Scenario.Amounts#damage()}).
+     */
     public long failures() {
-        return rows.duplicates() + callers.errorCount();
+        return rows.duplicates() + callers.errorCount() + (rows.amounts() == null ? 0 : rows.amounts().damage());
     }
 
-    /** True when nothing went wrong: no duplicate, no error, no missing row, no disagreement. */
+    /** True when nothing went wrong: no duplicate, no wrong total, no error, no missing row, no disagreement. */
     public boolean clean() {
         return verdict() == Verdict.OK;
     }
@@ -106,6 +109,9 @@ public record Result(Run run, Scenario.Tally rows, Callers callers, Timing timin
     public Verdict verdict() {
         if (rows.duplicates() > 0) {
             return Verdict.DUPLICATES;
+        }
+        if (rows.amounts() != null && !rows.amounts().exact()) {
+            return Verdict.LOST;
         }
         if (callers.errorCount() > 0) {
             return Verdict.ERRORS;

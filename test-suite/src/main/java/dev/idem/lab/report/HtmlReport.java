@@ -25,10 +25,14 @@ public final class HtmlReport {
     private static final int GROUP_GAP = 30;
     private static final String GOOD = "#1a7f1a";
     private static final String BAD = "#b00020";
-    private static final Map<String, String> COLORS = Map.of(
-            "naive", "#d62728", "naive-unique", "#ff7f0e", "catch-reselect", "#e6a700",
-            "lock-parent", "#9467bd", "idem", "#2ca02c", "idem-hibernate", "#17becf",
-            "filtered-update", "#8c564b", "for-update", "#e377c2");
+    private static final Map<String, String> COLORS = Map.ofEntries(
+            Map.entry("naive", "#d62728"), Map.entry("naive-unique", "#ff7f0e"), Map.entry("catch-reselect", "#e6a700"),
+            Map.entry("lock-parent", "#9467bd"), Map.entry("idem", "#2ca02c"), Map.entry("idem-hibernate", "#17becf"),
+            // counter and transfer
+            Map.entry("atomic-expression", "#bcbd22"), Map.entry("for-update", "#e377c2"), Map.entry("idem-update", "#2ca02c"),
+            Map.entry("idem-increment", "#98df8a"), Map.entry("lock-in-call-order", "#9467bd"), Map.entry("serializable-no-retry", "#e6a700"),
+            // claim-next
+            Map.entry("filtered-update", "#8c564b"));
 
     private HtmlReport() {
     }
@@ -141,7 +145,10 @@ public final class HtmlReport {
                 out.append(text(LABEL_WIDTH - 8, y + 15, r.run().strategy() + " \u00b7 " + r.run().isolation(), "text-anchor=\"end\""));
                 out.append(rect(LABEL_WIDTH, y + 3, bar, ROW_HEIGHT - 6, COLORS.getOrDefault(r.run().strategy(), "#7f7f7f"),
                         r.failures() + " of " + attempts));
-                String label = r.clean() ? "0 \u2014 one row, no error"
+                String label = r.rows().amounts() != null
+                        ? (r.clean() ? "0 \u2014 " : String.format(Locale.ROOT, "%.1f%%  (", pct)) + r.rows().amounts().describe()
+                                + String.format(Locale.ROOT, ", %d errors", r.callers().errorCount()) + (r.clean() ? "" : ")")
+                        : r.clean() ? "0 \u2014 one row, no error"
                         : String.format(Locale.ROOT, "%.1f%%  (%d dup rows, %d errors)", pct, r.rows().duplicates(), r.callers().errorCount());
                 out.append(text(LABEL_WIDTH + bar + 6, y + 15, label, "fill=\"" + (r.clean() ? GOOD : BAD) + "\""));
                 y += ROW_HEIGHT;
@@ -207,11 +214,12 @@ public final class HtmlReport {
 
     private static void table(StringBuilder out, List<Result> results) {
         out.append("<table><tr><th>database</th><th>strategy</th><th>isolation</th><th>attempts</th><th>dup rows</th>"
-                + "<th>split rounds</th><th>errors</th><th>ops/s</th><th>p50 ms</th><th>p99 ms</th><th>verdict</th><th>note</th></tr>\n");
+                + "<th>split rounds</th><th>totals</th><th>errors</th><th>ops/s</th><th>p50 ms</th><th>p99 ms</th><th>verdict</th><th>note</th></tr>\n");
         for (Result r : results) {
             out.append("<tr><td>").append(esc(r.run().database())).append("</td><td>").append(esc(r.run().strategy())).append("</td><td>")
                     .append(esc(r.run().isolation())).append("</td>")
                     .append(num(r.callers().attempts())).append(num(r.rows().duplicates())).append(num(r.callers().splitRounds()))
+                    .append("<td>").append(r.rows().amounts() == null ? "" : esc(r.rows().amounts().describe())).append("</td>")
                     .append("<td title=\"").append(esc(String.join("\n", r.callers().errorSamples().values()))).append("\">")
                     .append(esc(TextReport.errors(r.callers().errors()))).append("</td>")
                     .append(String.format(Locale.ROOT, "<td class=\"n\">%.0f</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td>",

@@ -6,6 +6,7 @@ import dev.idem.lab.Documents;
 import dev.idem.lab.ErrorClass;
 import dev.idem.lab.race.Report;
 import dev.idem.lab.race.Result;
+import dev.idem.lab.race.Scenario;
 import java.util.Map;
 
 /**
@@ -50,8 +51,9 @@ public final class JsonReport {
                 .put("duplicates", r.rows().duplicates())
                 .put("duplicateKeys", r.rows().duplicateKeys())
                 .put("missing", r.rows().missing())
-                .put("splitRounds", r.callers().splitRounds())
-                .put("errorCount", r.callers().errorCount());
+                .put("splitRounds", r.callers().splitRounds());
+        amounts(node, r.rows().amounts());
+        node.put("errorCount", r.callers().errorCount());
         byClass(node.putObject("errors"), r.callers().errors());
         byClass(node.putObject("errorSamples"), r.callers().errorSamples());
         node.set("elapsedSeconds", Documents.measure(r.timing().elapsedSeconds()));
@@ -80,6 +82,15 @@ public final class JsonReport {
                 .put("neverDelivered", d.neverDelivered())
                 .put("unfinished", d.unfinished())
                 .put("lateFinishes", d.lateFinishes());
+    }
+
+    /** The totals of the scenarios that update amounts (counter, transfer); null for the others, and where they do not apply. */
+    private static void amounts(ObjectNode node, Scenario.Amounts amounts) {
+        node.put("expectedTotal", amounts == null ? null : amounts.expected())
+                .put("actualTotal", amounts == null ? null : amounts.actual())
+                .put("lostUpdates", amounts == null ? null : amounts.lostUpdates())
+                .put("moneyCreated", amounts == null ? null : amounts.moneyCreated())
+                .put("negativeBalances", amounts == null ? null : amounts.negativeBalances());
     }
 
     /** Entries by the classes' document names, in the enum's order. */

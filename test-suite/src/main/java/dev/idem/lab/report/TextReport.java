@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /** Renders a race {@link Report} as the terminal table: per database and scenario, the strategies side by side. */
 public final class TextReport {
 
-    private static final String ROW = "    %-15s %-16s %8s %9s %8s  %-34s %9s %8s %8s  %s%n";
+    private static final String ROW = "    %-21s %-16s %8s %9s %8s  %-34s %9s %8s %8s  %s%n";
 
     private TextReport() {
     }
@@ -47,6 +47,9 @@ public final class TextReport {
                 if (r.deliveries() != null) {
                     out.append("      ").append(deliveries(r.deliveries())).append('\n');
                 }
+                if (r.rows().amounts() != null) {
+                    out.append("      ").append(r.rows().amounts().describe()).append('\n');
+                }
                 if (!r.note().isEmpty()) {
                     out.append("      ").append(r.note()).append('\n');
                 }
@@ -54,7 +57,7 @@ public final class TextReport {
         }
         List<Result> broken = report.broken();
         out.append('\n').append(broken.isEmpty()
-                ? "Idem: no duplicate row and no error in any run.\n"
+                ? "Idem: no duplicate row, no lost update and no error in any run.\n"
                 : "Idem FAILED in " + broken.size() + " run(s): " + broken.stream()
                         .map(r -> r.run().database() + " " + r.run().scenario() + " " + r.run().isolation())
                         .collect(Collectors.joining(", ")) + "\n");

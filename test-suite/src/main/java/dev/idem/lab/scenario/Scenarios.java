@@ -15,7 +15,7 @@ public final class Scenarios {
     }
 
     public static List<Scenario> all() {
-        return List.of(new GetOrCreate(), new AddLink(), new ClaimNext(false), new ClaimNext(true));
+        return List.of(new GetOrCreate(), new AddLink(), new ClaimNext(false), new ClaimNext(true), new Counter(), new Transfer());
     }
 
     public static List<String> ids() {

@@ -125,6 +125,36 @@ class ReportFormatTest {
     }
 
     @Test
+    void countersAndTransfersSayWhatTheirTotalsCameTo() throws Exception {
+        Result counter = new Result(new Result.Run("postgresql", "PostgreSQL 17", "counter", "naive", "read-committed", 8, 10, false),
+                Scenario.Tally.of(new Scenario.Amounts(false, 80, 61, 0)), new Result.Callers(80, 80, 0, Map.of(), Map.of()),
+                new Result.Timing(0.5, 160, 0.4, 3.2), "");
+        Result transfer = new Result(new Result.Run("postgresql", "PostgreSQL 17", "transfer", "idem", "read-committed", 8, 10, true),
+                Scenario.Tally.of(new Scenario.Amounts(true, 400, 400, 0)), new Result.Callers(80, 80, 0, Map.of(), Map.of()),
+                new Result.Timing(0.5, 160, 0.4, 3.2), "");
+        Report report = new Report(REPORT.startedAt(), REPORT.settings(), REPORT.databases(), List.of(NAIVE, counter, transfer));
+        JsonNode json = Documents.JSON.readTree(JsonReport.render(report));
+        DocumentedJson.assertShape(DocumentedJson.example(JsonReport.SCHEMA), json, "$");
+        JsonNode rows = json.get("results").get(0);
+        assertTrue(rows.get("lostUpdates").isNull() && rows.get("moneyCreated").isNull() && rows.get("expectedTotal").isNull(),
+                "the totals are null for the scenarios that count rows");
+        JsonNode lost = json.get("results").get(1);
+        assertEquals("lost", lost.get("verdict").asText());
+        assertEquals(80, lost.get("expectedTotal").asLong());
+        assertEquals(61, lost.get("actualTotal").asLong());
+        assertEquals(19, lost.get("lostUpdates").asLong());
+        assertTrue(lost.get("moneyCreated").isNull() && lost.get("negativeBalances").isNull());
+        JsonNode conserved = json.get("results").get(2);
+        assertEquals("ok", conserved.get("verdict").asText());
+        assertEquals(0, conserved.get("moneyCreated").asLong());
+        assertEquals(0, conserved.get("negativeBalances").asLong());
+        assertTrue(conserved.get("lostUpdates").isNull());
+        assertEquals(19, counter.failures(), "every lost point is a caller whose update is gone");
+        assertTrue(TextReport.render(report).contains("total 61, expected 80: 19 updates lost"));
+        assertTrue(HtmlReport.render(report).contains("19 updates lost"));
+    }
+
+    @Test
     void errorClassesAndVerdictsKeepTheNamesTheSchemaPromises() {
         assertEquals(List.of("unique_violation", "busy", "deadlock", "serialization_failure", "lock_timeout", "integrity_violation",
                 "invisible_row", "other", "run_failed"), java.util.Arrays.stream(ErrorClass.values()).map(ErrorClass::id).toList());
@@ -132,7 +162,7 @@ class ReportFormatTest {
         for (ErrorClass kind : ErrorClass.values()) {
             assertTrue(doc.contains("`" + kind.id() + "`"), kind.id() + " is not in RACE-LAB.md's table of error classes");
         }
-        assertEquals(List.of("duplicates", "errors", "split", "ok"),
+        assertEquals(List.of("duplicates", "lost", "errors", "split", "ok"),
                 java.util.Arrays.stream(dev.idem.lab.race.Verdict.values()).map(dev.idem.lab.race.Verdict::id).toList());
     }
 
@@ -158,7 +188,7 @@ class ReportFormatTest {
         assertTrue(table.contains("DUPLICATES"));
         assertTrue(table.contains("unique_violation 10"));
         assertTrue(table.contains("mysql: skipped"));
-        assertTrue(table.contains("Idem: no duplicate row and no error in any run."));
+        assertTrue(table.contains("Idem: no duplicate row, no lost update and no error in any run."));
         assertTrue(table.contains("claim-next-dying (16 workers drain 400 rows)"));
         assertTrue(table.contains("400 rows: 432 delivered (20 to workers that died), 12 handled twice (10 rows), 0 never delivered, 20 unfinished"));
     }

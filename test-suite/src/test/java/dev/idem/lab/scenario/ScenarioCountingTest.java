@@ -35,6 +35,32 @@ class ScenarioCountingTest {
         }
     }
 
+    @DatabaseTest
+    void aCounterShortOfTheSuccessfulAttemptsCountsTheDifferenceAsLostUpdates(TestDatabase db) throws SQLException {
+        Counter scenario = new Counter();
+        scenario.setUp(db, new NaiveCounter(), 3);
+        try (Connection c = db.connect()) {
+            Counter.save(c, 5);
+            Scenario.Amounts amounts = scenario.tally(c, 3, 8).amounts();
+            assertEquals(new Scenario.Amounts(false, 8, 5, 0), amounts);
+            assertEquals(3, amounts.lostUpdates());
+        }
+    }
+
+    @DatabaseTest
+    void moneyCreatedAndANegativeBalanceAreCounted(TestDatabase db) throws SQLException {
+        Transfer scenario = new Transfer();
+        scenario.setUp(db, new NaiveTransfer(), 3);
+        try (Connection c = db.connect()) {
+            Transfer.setBalance(c, 1, -10);
+            Transfer.setBalance(c, 2, Transfer.START + 25);
+            Scenario.Amounts amounts = scenario.tally(c, 3).amounts();
+            assertEquals(new Scenario.Amounts(true, Transfer.ACCOUNTS * Transfer.START, Transfer.ACCOUNTS * Transfer.START - 85, 1), amounts);
+            assertEquals(-85, amounts.moneyCreated());
+            assertEquals(1, amounts.negativeBalances());
+        }
+    }
+
     @Test
     void everyStrategyOfEveryScenarioHasItsOwnId() {
         for (Scenario scenario : Scenarios.all()) {
