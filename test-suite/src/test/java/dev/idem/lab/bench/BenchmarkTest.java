@@ -1,6 +1,7 @@
 package dev.idem.lab.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,8 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class BenchmarkTest {
 
-    private static final List<String> OPERATIONS = List.of("floor-select", "idem-hit", "floor-insert", "idem-miss", "floor-link",
-            "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "idem-links-50");
+    private static final List<String> OPERATIONS = List.of("floor-select", "idem-hit", "floor-insert", "idem-miss", "django-miss", "floor-link",
+            "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "idem-links-50",
+            "floor-insert-tx", "idem-miss-tx", "django-miss-tx", "hibernate-naive-miss", "idem-hibernate-miss",
+            "floor-select-tx", "hibernate-naive-hit", "idem-hibernate-hit",
+            "floor-insert-1000", "idem-all-1000", "idem-singles-1000");
 
     @DatabaseTest({Engine.H2, Engine.SQLITE})
     void aShortRunReportsEveryOperationWithPositiveRatesAndRatios(TestDatabase db) throws Exception {
@@ -40,8 +44,13 @@ class BenchmarkTest {
         }
         Map<String, String> floors = rows.stream().filter(r -> r.floor() != null)
                 .collect(Collectors.toMap(BenchmarkReport.Row::operation, BenchmarkReport.Row::floor, (a, b) -> a));
-        assertEquals(Map.of("idem-hit", "floor-select", "idem-miss", "floor-insert", "idem-link-new", "floor-link",
-                "idem-link-existing", "floor-link", "idem-links-50", "floor-links-50"), floors);
+        assertEquals(Map.ofEntries(Map.entry("idem-hit", "floor-select"), Map.entry("idem-miss", "floor-insert"),
+                Map.entry("django-miss", "floor-insert"), Map.entry("idem-link-new", "floor-link"), Map.entry("idem-link-existing", "floor-link"),
+                Map.entry("idem-links-50", "floor-links-50"), Map.entry("idem-miss-tx", "floor-insert-tx"),
+                Map.entry("django-miss-tx", "floor-insert-tx"), Map.entry("hibernate-naive-miss", "floor-insert-tx"),
+                Map.entry("idem-hibernate-miss", "floor-insert-tx"), Map.entry("hibernate-naive-hit", "floor-select-tx"),
+                Map.entry("idem-hibernate-hit", "floor-select-tx"), Map.entry("idem-all-1000", "floor-insert-1000"),
+                Map.entry("idem-singles-1000", "floor-insert-1000")), floors);
         for (BenchmarkReport.Row r : rows) {
             String row = r.toString();
             assertEquals(0, r.errors(), row);
@@ -54,9 +63,15 @@ class BenchmarkTest {
         assertEquals(2.0, statements(rows, "idem-miss"));
         assertEquals(1.0, statements(rows, "idem-link-new"));
         assertEquals(1.0, statements(rows, "idem-link-existing"));
+        // Django's pattern: a select, then an insert (begin and commit are not statements); 1,000 keys at once: a few statements.
+        assertEquals(2.0, statements(rows, "django-miss"));
+        assertEquals(2000.0, statements(rows, "idem-singles-1000"));
+        assertTrue(statements(rows, "idem-all-1000") <= 3, "getOrCreateAll of 1,000 new keys: a read and an insert, and at most a re-read");
 
+        Durability durability = Durability.of(db);
+        assertEquals(db.engine() == Engine.SQLITE, durability.durable(), durability.toString());
         BenchmarkReport report = new BenchmarkReport(Instant.now(), settings,
-                List.of(new Databases.Status(db.target().id(), true, rows.get(0).version(), null)), rows);
+                List.of(new Databases.Status(db.target().id(), true, rows.get(0).version(), null)), rows, List.of(durability));
         String table = report.text();
         assertTrue(table.contains("idem-hit") && table.contains("floor-select") && table.contains("x "), table);
         JsonNode json = Documents.JSON.readTree(report.json());
@@ -64,6 +79,8 @@ class BenchmarkTest {
         assertEquals(BenchmarkReport.SCHEMA, json.get("schema").asText());
         assertEquals(0.06, json.at("/settings/measureSeconds").asDouble());
         assertEquals(0.01, json.at("/settings/warmUpSeconds").asDouble());
+        assertFalse(json.at("/settings/durable").asBoolean());
+        assertEquals(durability.settings(), json.at("/durability/0/settings").asText());
         assertEquals(List.of(1, 2), List.of(json.at("/settings/workers/0").asInt(), json.at("/settings/workers/1").asInt()));
         assertEquals(OPERATIONS, json.get("operations").findValuesAsText("operation"));
         assertEquals(2 * OPERATIONS.size(), json.get("results").size());
@@ -84,6 +101,8 @@ class BenchmarkTest {
         assertEquals(List.of(1, 4), defaults.settings().workers());
         assertEquals(Duration.ofSeconds(2), defaults.settings().measure());
         assertNull(defaults.json);
+        assertFalse(defaults.settings().durable());
+        assertTrue(BenchCommand.parse("--durable").settings().durable());
 
         BenchCommand some = BenchCommand.parse("--databases", "h2", "--workers=1,8", "--seconds", "0.5", "--json");
         assertEquals(List.of(Target.H2), some.targets());
