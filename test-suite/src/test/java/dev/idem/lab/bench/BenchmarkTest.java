@@ -66,7 +66,9 @@ class BenchmarkTest {
         // Django's pattern: a select, then an insert (begin and commit are not statements); 1,000 keys at once: a few statements.
         assertEquals(2.0, statements(rows, "django-miss"));
         assertEquals(2000.0, statements(rows, "idem-singles-1000"));
-        assertTrue(statements(rows, "idem-all-1000") <= 3, "getOrCreateAll of 1,000 new keys: a read and an insert, and at most a re-read");
+        // SQLite's IMMEDIATE begin is two statements of its own (commit, begin immediate).
+        double bulk = statements(rows, "idem-all-1000");
+        assertTrue(bulk <= 4, "getOrCreateAll of 1,000 new keys: a read, an insert and the transaction's statements, not " + bulk);
 
         Durability durability = Durability.of(db);
         assertEquals(db.engine() == Engine.SQLITE, durability.durable(), durability.toString());
