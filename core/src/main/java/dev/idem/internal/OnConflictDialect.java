@@ -109,11 +109,13 @@ final class OnConflictDialect implements Dialect {
     }
 
     /**
-     * {@code with input as (select * from unnest(?::type[], ...) with ordinality as x(v1, ..., p)), ins as
-     * (insert ... select v1, ... from input where not exists (select 1 from table where key = input's key)
-     * order by p on conflict (key) do nothing returning *)}, then each input's position joined to the row
-     * this statement inserted or the row that was there. Every part of the statement sees one snapshot, so
-     * the rows it inserted show only through {@code ins}.
+     * {@code with input as (select * from unnest(?::type[], ...) with ordinality as x(v1, ..., p)), found as
+     * (select input.p, row(t.*)::table from input join table t on key = input's key), ins as (insert ...
+     * select v1, ... from input where not exists (select 1 from found where found.p = input.p) order by p on
+     * conflict (key) do nothing returning *)}, then each input's position joined to the row this statement
+     * inserted, and each found row. The table is probed once per key, by {@code found}, whose rows both
+     * keep a hit from inserting (and drawing a sequence value) and are returned. Every part of the
+     * statement sees one snapshot, so the rows it inserted show only through {@code ins}.
      */
     @Override
     public String readOrInsertRows(String table, List<String> columns, List<String> types, List<String> key) {
@@ -124,11 +126,14 @@ final class OnConflictDialect implements Dialect {
         for (String k : key) {
             inputKey.add("v" + (columns.indexOf(k) + 1));
         }
-        return "with input as (" + unnest(columns.size(), types) + "), ins as (insert into " + table + " (" + String.join(", ", columns)
-                + ") select " + String.join(", ", vs(columns.size())) + " from input where not exists (select 1 from " + table + " t"
-                + joinOn("t", key, "input", inputKey) + ") order by p on conflict (" + String.join(", ", key) + ") do nothing returning *)"
+        // The found row travels as one value of the table's row type: t.* beside input.p could clash with a column named p.
+        return "with input as (" + unnest(columns.size(), types) + "), found as (select input.p, row(t.*)::" + table + " as r from input join "
+                + table + " t" + joinOn("t", key, "input", inputKey).replace(" where ", " on ") + "), ins as (insert into " + table + " ("
+                + String.join(", ", columns) + ") select " + String.join(", ", vs(columns.size()))
+                + " from input where not exists (select 1 from found where found.p = input.p) order by p on conflict ("
+                + String.join(", ", key) + ") do nothing returning *)"
                 + " select input.p, true, ins.* from input join ins" + joinOn("ins", key, "input", inputKey).replace(" where ", " on ")
-                + " union all select input.p, false, t.* from input join " + table + " t" + joinOn("t", key, "input", inputKey).replace(" where ", " on ");
+                + " union all select found.p, false, (found.r).* from found";
     }
 
     @Override

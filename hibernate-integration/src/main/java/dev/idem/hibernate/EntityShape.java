@@ -151,11 +151,22 @@ final class EntityShape {
         return entity;
     }
 
-    /** Fails when an initializer changed a key attribute: the row would then not have the key that was looked up. */
-    void checkKeyUnchanged(Object entity, Object[] keyValues) {
+    /** The key attribute values {@code entity} holds, in key order. */
+    Object[] keyOf(Object entity) {
+        Object[] values = new Object[key.size()];
         for (int i = 0; i < key.size(); i++) {
             KeyAttribute attribute = key.get(i);
-            Object now = attribute.isId ? idMapping.getIdentifier(entity) : ((AttributeMapping) attribute.part).getValue(entity);
+            values[i] = attribute.isId ? idMapping.getIdentifier(entity) : ((AttributeMapping) attribute.part).getValue(entity);
+        }
+        return values;
+    }
+
+    /** Fails when an initializer changed a key attribute: the row would then not have the key that was looked up. */
+    void checkKeyUnchanged(Object entity, Object[] keyValues) {
+        Object[] held = keyOf(entity);
+        for (int i = 0; i < key.size(); i++) {
+            KeyAttribute attribute = key.get(i);
+            Object now = held[i];
             if (!Objects.equals(now, keyValues[i])) {
                 throw new IllegalArgumentException("The initializer changed key attribute '" + attribute.name + "' of " + persister.getEntityName()
                         + " from " + keyValues[i] + " to " + now + "; an initializer may set only attributes outside the key");

@@ -128,11 +128,41 @@ public final class IdemSession {
     }
 
     /**
+     * The managed entities of {@code type} whose attributes hold each of {@code keys}, in the order of
+     * {@code keys}, inserting the rows that do not exist, with every guarantee of {@link #getOrCreate(Class,
+     * Map, Consumer)} for each key: concurrent callers whose keys overlap get the same row per key, and
+     * exactly one of them gets {@code created() == true} for it. One query finds the existing rows (per 500
+     * keys); only the missing keys get a new instance, an initializer call and an id from the entity's own
+     * generator; the core's {@link dev.idem.Operations#getOrCreateAll} inserts them in a few statements,
+     * in one key order shared by every caller (overlapping batches never deadlock), and one more query
+     * loads them. A key given twice yields the same entity twice, created at most once.
+     *
+     * @param keys attribute names and values, every key naming the same attributes, none {@code null}
+     * @param initializer fills the other attributes of each new instance; never runs for a key that exists
+     * @throws IllegalArgumentException when a key is incomplete, holds a NULL or names other attributes than the first,
+     *         before anything is read or written
+     * @throws dev.idem.SchemaMismatchException when no unique constraint covers the key's columns
+     * @throws RetryTransactionException when only running the whole transaction again can succeed
+     */
+    public <T> List<GotEntity<T>> getOrCreateAll(Class<T> type, List<? extends Map<String, ?>> keys, Consumer<? super T> initializer) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(initializer, "initializer");
+        requireTransaction();
+        return new GetOrCreateAll(session, mappings, this).run(type, keys, initializer);
+    }
+
+    /** {@link #getOrCreateAll(Class, List, Consumer)} that sets nothing beyond the keys. */
+    public <T> List<GotEntity<T>> getOrCreateAll(Class<T> type, List<? extends Map<String, ?>> keys) {
+        return getOrCreateAll(type, keys, entity -> { });
+    }
+
+    /**
      * The managed entity for a row the core just returned. A row this transaction created must not reach
      * the second-level cache before commit, so the cache is bypassed. A row another transaction created may be
      * invisible to a plain read under REPEATABLE READ on MySQL and MariaDB, where a locking read sees it.
      */
-    private <T> T load(Class<T> type, EntityShape shape, Object id, boolean created) {
+    <T> T load(Class<T> type, EntityShape shape, Object id, boolean created) {
         T entity = created ? session.find(type, id, CacheRetrieveMode.BYPASS, CacheStoreMode.BYPASS) : session.find(type, id);
         if (entity == null) {
             entity = session.find(type, id, LockModeType.PESSIMISTIC_READ);

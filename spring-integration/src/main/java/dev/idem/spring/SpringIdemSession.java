@@ -93,6 +93,16 @@ public final class SpringIdemSession {
         return run(idem -> idem.getOrCreate(type, naturalId));
     }
 
+    /** {@link IdemSession#getOrCreateAll(Class, List, Consumer)} in the current transaction. */
+    public <T> List<GotEntity<T>> getOrCreateAll(Class<T> type, List<? extends Map<String, ?>> keys, Consumer<? super T> initializer) {
+        return run(idem -> idem.getOrCreateAll(type, keys, initializer));
+    }
+
+    /** {@link IdemSession#getOrCreateAll(Class, List)} in the current transaction. */
+    public <T> List<GotEntity<T>> getOrCreateAll(Class<T> type, List<? extends Map<String, ?>> keys) {
+        return run(idem -> idem.getOrCreateAll(type, keys));
+    }
+
     /** {@link IdemSession#addLink(Object, String, Object)} in the current transaction. */
     public boolean addLink(Object owner, String attribute, Object target) {
         return run(idem -> idem.addLink(owner, attribute, target));

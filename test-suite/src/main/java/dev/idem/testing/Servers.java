@@ -35,6 +35,11 @@ public final class Servers {
      * anything else: installed packages first, else Maven Central's.
      */
     public static final String LOCAL_SERVERS = "IDEM_LOCAL_SERVERS";
+    /**
+     * {@code true} (environment or system property): the servers databases.sh starts commit durably, with
+     * fsync on, as production servers do; otherwise they trade durability for speed. For benchmarks.
+     */
+    public static final String DURABLE = "IDEM_DURABLE";
     private static final String SCRIPT_PROPERTY = "idem.databases.script";
 
     private static final Map<Target, Availability> RESOLVED = new ConcurrentHashMap<>();
@@ -137,10 +142,14 @@ public final class Servers {
         try {
             Path state = Files.createTempDirectory("idem-databases-");
             // --watch: the script stops the server once this JVM is gone, even when it is killed.
-            Process process = new ProcessBuilder("bash", script, "start", "--no-install", "--source", source,
+            ProcessBuilder start = new ProcessBuilder("bash", script, "start", "--no-install", "--source", source,
                     "--watch", Long.toString(ProcessHandle.current().pid()), "--state", state.toString(), target.id())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            String durable = setting(DURABLE);
+            if (durable != null) {
+                start.environment().put(DURABLE, durable);
+            }
+            Process process = start.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 process.destroyForcibly();

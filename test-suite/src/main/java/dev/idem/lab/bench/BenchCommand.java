@@ -44,6 +44,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "S", description = "untimed calls per operation before measuring, in seconds (default: ${DEFAULT-VALUE})")
     double warmUp = 0.5;
 
+    @Option(names = "--durable", description = "measure with durable commits, fsync on, as production servers run: the servers the"
+            + " benchmark starts itself (through scripts/databases.sh) commit durably; a server given by IDEM_<DB>_URL must have been"
+            + " started so (IDEM_DURABLE=true scripts/databases.sh start ...), or it is skipped. SQLite and H2 run as always; every"
+            + " database's durability is reported either way")
+    boolean durable;
+
     @Option(names = "--json", arity = "0..1", fallbackValue = "-", paramLabel = "FILE",
             description = "write the JSON document to FILE, or without FILE to standard output instead of the table")
     Path json;
@@ -73,6 +79,9 @@ public final class BenchCommand implements Callable<Integer> {
             targets = targets();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (settings.durable()) {
+            System.setProperty(Servers.DURABLE, "true"); // read when a server is started, which has not happened yet
         }
         BenchmarkReport report = measure(targets, settings, msg -> {
             err.println("race-lab: bench " + msg);
@@ -107,7 +116,8 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--workers must be between 1 and 64, got " + n);
             }
         }
-        return new Benchmark.Settings(workers.stream().distinct().toList(), seconds("--seconds", seconds, 0.01), seconds("--warmup", warmUp, 0));
+        return new Benchmark.Settings(workers.stream().distinct().toList(), seconds("--seconds", seconds, 0.01), seconds("--warmup", warmUp, 0),
+                durable);
     }
 
     /** The databases to measure, in report order. */
@@ -120,14 +130,23 @@ public final class BenchCommand implements Callable<Integer> {
         Instant startedAt = Instant.now();
         List<Databases.Status> statuses = new ArrayList<>();
         List<BenchmarkReport.Row> rows = new ArrayList<>();
+        List<Durability> durability = new ArrayList<>();
         for (Target target : targets) {
             String problem = Databases.problem(target);
             if (problem == null) {
                 try (TestDatabase db = new TestDatabase(target)) {
+                    Durability d = Durability.of(db);
+                    if (settings.durable() && !d.durable() && target.engine().isServer()) {
+                        throw new NotDurable(target.id() + " does not commit durably (" + d.settings() + "): unset its URL so that the"
+                                + " benchmark starts a durable server, or start it with IDEM_DURABLE=true test-suite/scripts/databases.sh start");
+                    }
                     List<BenchmarkReport.Row> measured = Benchmark.run(db, settings, progress);
                     rows.addAll(measured);
+                    durability.add(d);
                     statuses.add(new Databases.Status(target.id(), true, measured.get(0).version(), null));
                     continue;
+                } catch (NotDurable e) {
+                    problem = e.getMessage();
                 } catch (Exception e) {
                     problem = "the benchmark could not complete: " + e;
                 }
@@ -135,7 +154,14 @@ public final class BenchCommand implements Callable<Integer> {
             progress.accept("skipping " + target.id() + ": " + problem);
             statuses.add(new Databases.Status(target.id(), false, null, problem));
         }
-        return new BenchmarkReport(startedAt, settings, statuses, rows);
+        return new BenchmarkReport(startedAt, settings, statuses, rows, durability);
+    }
+
+    /** A server that would make the durable ratios lie. */
+    private static final class NotDurable extends Exception {
+        NotDurable(String message) {
+            super(message);
+        }
     }
 
     private static Duration seconds(String option, double s, double min) {

@@ -95,7 +95,9 @@ public final class Benchmark {
                     new Measured("idem-miss", "floor-insert", "idem.getOrCreate(tag, new title, color): select, then insert", (pool, idem, n) -> {
                         Got got = idem.getOrCreate(TAG, Values.of("title", fresh(n)), Values.of("color", "red"));
                         expect(got.created(), "a miss found a row");
-                    })),
+                    }),
+                    new Measured("django-miss", "floor-insert", "Django's get_or_create by hand: select; then begin, insert, commit",
+                            Patterns::djangoMiss)),
             List.of(new Measured("floor-link", null, "prepared insert into image_tags of a new pair", Benchmark::floorLink),
                     new Measured("idem-link-new", "floor-link", "idem.addLink(image_tags, new pair)", (pool, idem, n) -> {
                         expect(idem.addLink(IMAGE_TAGS, n, 1L), "a new link existed");
@@ -110,6 +112,28 @@ public final class Benchmark {
                             (pool, idem, n) -> {
                                 expect(idem.addLinks(IMAGE_TAGS, n, TARGETS).added().size() == PAIRS, "addLinks did not add every new pair");
                             })),
+            // Inside the caller's transaction (each call: auto-commit off, the work, commit), and Hibernate's own.
+            List.of(new Measured("floor-insert-tx", null, "begin; the prepared insert of floor-insert; commit", Patterns::floorInsertInTransaction),
+                    new Measured("idem-miss-tx", "floor-insert-tx", "begin; idem.on(connection).getOrCreate(tag, new title, color); commit",
+                            Patterns::idemMissInTransaction),
+                    new Measured("django-miss-tx", "floor-insert-tx", "begin; Django's get_or_create inside atomic(): select, savepoint,"
+                            + " insert, release; commit", Patterns::djangoMissInTransaction),
+                    new Measured("hibernate-naive-miss", "floor-insert-tx", "a Hibernate session and transaction: query by title, persist,"
+                            + " flush, commit", Patterns::hibernateNaiveMiss),
+                    new Measured("idem-hibernate-miss", "floor-insert-tx", "a Hibernate session and transaction:"
+                            + " IdemSession.getOrCreate(LabTag.class, new title), commit", Patterns::idemHibernateMiss)),
+            List.of(new Measured("floor-select-tx", null, "begin; the prepared select of floor-select; commit", Patterns::floorSelectInTransaction),
+                    new Measured("hibernate-naive-hit", "floor-select-tx", "a Hibernate session and transaction: query by title, commit",
+                            Patterns::hibernateNaiveHit),
+                    new Measured("idem-hibernate-hit", "floor-select-tx", "a Hibernate session and transaction:"
+                            + " IdemSession.getOrCreate(LabTag.class, existing title), commit", Patterns::idemHibernateHit)),
+            // Bulk: the same 1,000 new rows three ways.
+            List.of(new Measured("floor-insert-" + Patterns.BULK, null, "one prepared multi-row insert into tag of " + Patterns.BULK
+                            + " new rows, no ids read back", Patterns::floorInsertBulk),
+                    new Measured("idem-all-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, "idem.getOrCreateAll(tag, " + Patterns.BULK
+                            + " new titles with a color)", Patterns::idemGetOrCreateAll),
+                    new Measured("idem-singles-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, Patterns.BULK
+                            + " calls of idem.getOrCreate(tag, new title, color)", Patterns::idemSingles)),
             List.of(new Measured("claim-naive", null, "one job: select the first waiting task, mark it taken, then done (hands rows out twice)",
                             ClaimBench::naive, 1),
                     new Measured("claim-filtered-update", "claim-naive", "one job: select the first waiting task, UPDATE ... AND status = 'new'"
@@ -123,8 +147,17 @@ public final class Benchmark {
     private Benchmark() {
     }
 
-    /** What the benchmark measures and how long. */
-    public record Settings(List<Integer> workers, Duration measure, Duration warmUp) {
+    /**
+     * What the benchmark measures and how long.
+     *
+     * @param durable whether the run asked for durable commits (the servers it starts commit with fsync on,
+     *        and a server that does not is skipped); see {@link Durability}
+     */
+    public record Settings(List<Integer> workers, Duration measure, Duration warmUp, boolean durable) {
+
+        public Settings(List<Integer> workers, Duration measure, Duration warmUp) {
+            this(workers, measure, warmUp, false);
+        }
     }
 
     /**
@@ -146,8 +179,11 @@ public final class Benchmark {
                 t.setDaemon(true);
                 return t;
             });
-            // One connection per worker, opened before timing: floor and Idem borrow from this same pool.
-            try (HikariDataSource pool = db.newPool(workers, -1, false)) {
+            // One connection per worker, opened before timing: floor and Idem borrow from this same pool. On SQLite
+            // its transactions begin IMMEDIATE, so that a transaction that reads, then writes, waits for the write
+            // lock instead of failing with SQLITE_BUSY (Idem's own transactions do this anyway).
+            try (HikariDataSource pool = db.newPool(workers, -1, true)) {
+                Patterns.Factories.register(pool, db.engine());
                 Idem idem = Idem.create(pool);
                 String on = db.target().id() + ", " + workers + (workers == 1 ? " worker: " : " workers: ");
                 // Every operation is warmed up before any is timed: the code they share (pool, driver) is
@@ -180,6 +216,7 @@ public final class Benchmark {
                                 t.perSecond(), ratio, statements.get(m.id()), t.errors(), t.errorSample(), m.jobs() == 0 ? null : m.rate(t)));
                     }
                 }
+                Patterns.Factories.close(pool);
             } finally {
                 threads.shutdownNow();
             }
@@ -218,8 +255,9 @@ public final class Benchmark {
     private static Map<String, Double> statementsPerCall(TestDatabase db, AtomicLong numbers) throws Exception {
         Map<String, Double> perCall = new LinkedHashMap<>();
         JdbcSpy spy = new JdbcSpy();
-        try (HikariDataSource pool = db.newPool(1, -1, false)) {
+        try (HikariDataSource pool = db.newPool(1, -1, true)) {
             DataSource spied = spy.wrap(pool);
+            Patterns.Factories.register(spied, db.engine());
             Idem idem = Idem.create(spied);
             for (List<Measured> group : GROUPS) {
                 for (Measured m : group) {
@@ -231,6 +269,7 @@ public final class Benchmark {
                     perCall.put(m.id(), spy.count() / (double) COUNTED_CALLS);
                 }
             }
+            Patterns.Factories.close(spied);
         }
         return perCall;
     }
@@ -299,7 +338,7 @@ public final class Benchmark {
         return "key-" + n % KEYS;
     }
 
-    private static String fresh(long n) {
+    static String fresh(long n) {
         return "new-" + n;
     }
 

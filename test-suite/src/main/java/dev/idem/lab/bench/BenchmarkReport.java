@@ -13,7 +13,13 @@ import java.util.Locale;
  * {@value #SCHEMA}, whose fields test-suite/RACE-LAB.md documents (add fields freely; a rename or a
  * removal needs a new schema name).
  */
-public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, List<Databases.Status> databases, List<Row> rows) {
+public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, List<Databases.Status> databases, List<Row> rows,
+                              List<Durability> durability) {
+
+    /** A report that says nothing of durability. */
+    public BenchmarkReport(Instant startedAt, Benchmark.Settings settings, List<Databases.Status> databases, List<Row> rows) {
+        this(startedAt, settings, databases, rows, List.of());
+    }
 
     static final String SCHEMA = "idem-race-lab-benchmark/1";
     static final String POOL = "floor and Idem borrow a connection per call from the same Hikari pool (one connection per worker),"
@@ -54,7 +60,10 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
                 out.append(db.database()).append(": skipped. ").append(db.problem()).append('\n');
                 continue;
             }
-            out.append(db.database()).append(" (").append(db.version()).append(")\n");
+            out.append(db.database()).append(" (").append(db.version());
+            durability.stream().filter(d -> d.database().equals(db.database())).findFirst().ifPresent(d ->
+                    out.append("; ").append(d.durable() ? "durable commits: " : "commits not durable: ").append(d.settings()));
+            out.append(")\n");
             int workers = -1;
             for (Row r : rows) {
                 if (!r.database().equals(db.database())) {
@@ -90,6 +99,7 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
         ArrayNode workers = options.putArray("workers");
         settings.workers().forEach(workers::add);
         options.put("pool", POOL);
+        options.put("durable", settings.durable());
         ArrayNode operations = document.putArray("operations");
         for (List<Benchmark.Measured> group : Benchmark.GROUPS) {
             for (Benchmark.Measured m : group) {
@@ -97,6 +107,10 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
             }
         }
         document.set("databases", Documents.databases(databases));
+        ArrayNode durable = document.putArray("durability");
+        for (Durability d : durability) {
+            durable.addObject().put("database", d.database()).put("durableCommits", d.durable()).put("settings", d.settings());
+        }
         ArrayNode results = document.putArray("results");
         for (Row r : rows) {
             results.addObject()
