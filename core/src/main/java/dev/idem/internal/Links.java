@@ -84,7 +84,7 @@ public final class Links {
             Statements.bind(ps, owner, target);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw database.translate(e, "delete from " + shape.display);
+            throw database.translateWrite(e, "delete from " + shape.display, connection);
         }
     }
 
@@ -173,7 +173,7 @@ public final class Links {
             if (conflict != Database.Conflict.NONE) {
                 return new Insert(null, conflict, e);
             }
-            throw database.translate(e, "insert into " + shape.display);
+            throw database.translateWrite(e, "insert into " + shape.display, connection);
         }
     }
 

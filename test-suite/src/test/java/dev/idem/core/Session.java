@@ -1,6 +1,7 @@
 package dev.idem.core;
 
 import dev.idem.testing.Engine;
+import dev.idem.testing.Faults;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -110,19 +111,11 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * Returns once the database shows this session waiting for a lock. SQLite shows no such thing; there
+     * Returns once the database shows this session waiting for a lock ({@link Faults#waitingForLockSql}). SQLite shows no such thing; there
      * the caller must have reached the blocking statement by other means (a {@code JdbcSpy} hook).
      */
     void awaitBlocked() throws Exception {
-        awaitCount(switch (db.engine()) {
-            case POSTGRESQL -> "select count(*) from pg_stat_activity where pid = ? and wait_event_type = 'Lock'";
-            // InnoDB's trx view does not always show a duplicate-key check waiting; the process list shows its statement in "update".
-            case MARIADB, MYSQL -> "select count(*) from information_schema.processlist p where p.id = ? and (lower(p.state) = 'update'"
-                    + " or exists (select 1 from information_schema.innodb_trx t where t.trx_mysql_thread_id = p.id and t.trx_state = 'LOCK WAIT'))";
-            // H2 reports no blocker for a row lock wait, only the statement still executing.
-            case H2 -> "select count(*) from information_schema.sessions where session_id = ? and executing_statement is not null";
-            case SQLITE -> throw new IllegalStateException("SQLite does not report lock waits");
-        }, "never waited for a lock");
+        awaitCount(Faults.waitingForLockSql(db.engine()), "never waited for a lock");
     }
 
     /** Returns once another session waits for a lock this session holds. */
