@@ -180,44 +180,34 @@ public final class Faults {
     }
 
     /**
-     * Makes {@code connection} give up waiting for a lock after {@code timeout}: PostgreSQL's
+     * The statement that makes a session give up waiting for a lock after {@code timeout}: PostgreSQL's
      * {@code lock_timeout}, InnoDB's {@code innodb_lock_wait_timeout} (whole seconds, at least 1), H2's
      * {@code LOCK_TIMEOUT}, SQLite's {@code busy_timeout}.
      */
-    public static void lockTimeout(Engine engine, Connection connection, Duration timeout) throws SQLException {
+    public static String lockTimeout(Engine engine, Duration timeout) {
         long ms = timeout.toMillis();
-        String sql = switch (engine) {
+        return switch (engine) {
             case POSTGRESQL -> "set lock_timeout = " + ms;
             case MARIADB, MYSQL -> "set session innodb_lock_wait_timeout = " + Math.max(1, timeout.toSeconds());
             case H2 -> "set lock_timeout " + ms;
             case SQLITE -> "pragma busy_timeout = " + ms;
         };
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
     }
 
     /**
-     * Makes {@code connection} cancel a statement that runs longer than {@code timeout}: PostgreSQL's
-     * {@code statement_timeout}, MySQL's {@code max_execution_time} (SELECTs only), MariaDB's
-     * {@code max_statement_time}; elsewhere JDBC's query timeout, which the driver enforces
-     * (H2 and SQLite interrupt the statement). Returns false when only the JDBC timeout applies.
+     * The statement that makes a session cancel a statement running longer than {@code timeout}:
+     * PostgreSQL's {@code statement_timeout}, MySQL's {@code max_execution_time} (which bounds SELECTs only),
+     * MariaDB's {@code max_statement_time}, H2's {@code QUERY_TIMEOUT}; {@code null} on SQLite, which has
+     * only the driver's query timeout.
      */
-    public static boolean statementTimeout(Engine engine, Connection connection, Duration timeout) throws SQLException {
-        String sql = switch (engine) {
+    public static String statementTimeout(Engine engine, Duration timeout) {
+        return switch (engine) {
             case POSTGRESQL -> "set statement_timeout = " + timeout.toMillis();
             case MYSQL -> "set session max_execution_time = " + timeout.toMillis();
             case MARIADB -> "set session max_statement_time = " + timeout.toMillis() / 1000.0;
             case H2 -> "set query_timeout " + timeout.toMillis();
             case SQLITE -> null;
         };
-        if (sql == null) {
-            return false;
-        }
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
-        return true;
     }
 
     /** A small pool on this test's database that fails fast when the database is unreachable. */
@@ -230,7 +220,15 @@ public final class Faults {
      * idle, and a 3 s connection timeout, so that an outage shows as a failure to connect, not a long hang.
      */
     public static HikariDataSource pool(String name, String url, Properties properties) {
+        return pool(name, url, properties, null);
+    }
+
+    /** {@link #pool(String, String, Properties)} whose connections first run {@code initSql} (a {@link #lockTimeout}, say), unless null. */
+    public static HikariDataSource pool(String name, String url, Properties properties, String initSql) {
         HikariConfig config = new HikariConfig();
+        if (initSql != null) {
+            config.setConnectionInitSql(initSql);
+        }
         config.setJdbcUrl(url);
         config.setDataSourceProperties(properties);
         config.setUsername(properties.getProperty("user"));
