@@ -116,32 +116,6 @@ public final class Faults {
         throw new TimeoutException("session " + sessionId + " never waited for a lock on " + db.engine());
     }
 
-    /**
-     * Returns once session {@code sessionId} has written in a transaction it has not committed: PostgreSQL
-     * gave it a transaction id, InnoDB counts rows it modified. For a fault aimed between a write and its COMMIT.
-     */
-    public void awaitUncommittedWrite(Object sessionId) throws Exception {
-        String sql = switch (db.engine()) {
-            case POSTGRESQL -> "select count(*) from pg_stat_activity where pid = ? and backend_xid is not null";
-            case MARIADB, MYSQL -> "select count(*) from information_schema.innodb_trx where trx_mysql_thread_id = ? and trx_rows_modified > 0";
-            default -> throw new IllegalStateException(db.engine() + " does not show another session's uncommitted writes");
-        };
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        try (Connection observer = db.connect(); PreparedStatement ps = observer.prepareStatement(sql)) {
-            ps.setObject(1, sessionId);
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) > 0) {
-                        return;
-                    }
-                }
-                Thread.sleep(2); // polling the database until the write shows
-            }
-        }
-        throw new TimeoutException("session " + sessionId + " never wrote on " + db.engine() + sessions());
-    }
-
     /** What the database says its sessions are doing, for a failure message. */
     public String sessions() {
         String sql = switch (db.engine()) {

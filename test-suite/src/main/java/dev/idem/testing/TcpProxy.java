@@ -36,6 +36,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Object flow = new Object();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger closedByClient = new AtomicInteger();
+    private final AtomicInteger heldForClient = new AtomicInteger();
     private volatile boolean toServerStalled;
     private volatile boolean toClientStalled;
     private volatile boolean closed;
@@ -76,6 +77,23 @@ public final class TcpProxy implements AutoCloseable {
         return closedByClient.get();
     }
 
+    /**
+     * Returns once the server has answered something that the proxy holds back from the client (after
+     * {@link #stall stall(TO_CLIENT)}): the statement sent before was received and run.
+     */
+    public void awaitHeldAnswer() throws InterruptedException, java.util.concurrent.TimeoutException {
+        synchronized (flow) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (heldForClient.get() == 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new java.util.concurrent.TimeoutException("the server never answered through the proxy");
+                }
+                flow.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
     /** Closes every connection through the proxy; new ones are still accepted. */
     public void cutAll() {
         for (Socket socket : sockets) {
@@ -97,6 +115,7 @@ public final class TcpProxy implements AutoCloseable {
         synchronized (flow) {
             toServerStalled = false;
             toClientStalled = false;
+            heldForClient.set(0);
             flow.notifyAll();
         }
     }
@@ -151,6 +170,10 @@ public final class TcpProxy implements AutoCloseable {
 
     private void awaitFlow(boolean toServer) throws InterruptedException {
         synchronized (flow) {
+            if (!toServer && toClientStalled && !closed) {
+                heldForClient.incrementAndGet();
+                flow.notifyAll();
+            }
             while (!closed && (toServer ? toServerStalled : toClientStalled)) {
                 flow.wait();
             }
