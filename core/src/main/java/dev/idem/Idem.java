@@ -6,6 +6,7 @@ import dev.idem.internal.GetOrCreate;
 import dev.idem.internal.GetOrCreateAll;
 import dev.idem.internal.Links;
 import dev.idem.internal.Transactions;
+import dev.idem.internal.Transactions.OnLostConnection;
 import dev.idem.internal.Updates;
 import dev.idem.spi.Dialect;
 import java.sql.Connection;
@@ -32,7 +33,10 @@ import javax.sql.DataSource;
  *
  * <p>Called on {@code Idem} itself, each operation takes a connection from the data source and runs in
  * auto-commit mode, a transaction of its own; Idem retries it after a deadlock, a serialization failure
- * or {@code SQLITE_BUSY} (bounded, with jitter). Through {@link #on(Connection)} the operations run inside
+ * or {@code SQLITE_BUSY} (bounded, with jitter), and after a lost connection (each operation is idempotent by
+ * its key, so it runs again on a new connection; when the lost attempt's write may have taken effect and
+ * the retry cannot prove it did not, {@link OutcomeUnknownException} says so rather than guess a wrong
+ * {@code created}). Through {@link #on(Connection)} the operations run inside
  * the caller's transaction, which Idem never commits or rolls back: when only running the whole
  * transaction again can help, they throw {@link RetryTransactionException}, and
  * {@link #inTransaction(TransactionWork, RetryPolicy)} is the helper that does that.
@@ -221,7 +225,7 @@ public final class Idem implements Operations {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(defaults, "defaults");
-        return transactions.withOwnConnection(c -> getOrCreate.run(c, table, key, defaults));
+        return transactions.withOwnConnection(c -> getOrCreate.run(c, table, key, defaults), OnLostConnection.idempotent(Got::created));
     }
 
     @Override
@@ -233,17 +237,18 @@ public final class Idem implements Operations {
 
     @Override
     public boolean addLink(LinkTable table, Object owner, Object target) {
-        return transactions.withOwnConnection(c -> links.addLink(c, table, owner, target));
+        return transactions.withOwnConnection(c -> links.addLink(c, table, owner, target), OnLostConnection.idempotent(added -> added));
     }
 
     @Override
     public Linked addLinks(LinkTable table, Object owner, Collection<?> targets) {
-        return transactions.withOwnConnection(c -> links.addLinks(c, table, owner, targets));
+        return transactions.withOwnConnection(c -> links.addLinks(c, table, owner, targets),
+                OnLostConnection.idempotent(linked -> linked.existing().isEmpty()));
     }
 
     @Override
     public boolean removeLink(LinkTable table, Object owner, Object target) {
-        return transactions.withOwnConnection(c -> links.removeLink(c, table, owner, target));
+        return transactions.withOwnConnection(c -> links.removeLink(c, table, owner, target), OnLostConnection.idempotent(removed -> removed));
     }
 
     @Override

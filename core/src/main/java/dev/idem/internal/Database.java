@@ -3,6 +3,7 @@ package dev.idem.internal;
 import dev.idem.DatabaseException;
 import dev.idem.IdemException;
 import dev.idem.IntegrityViolationException;
+import dev.idem.OutcomeUnknownException;
 import dev.idem.Queue;
 import dev.idem.RetryTransactionException;
 import dev.idem.Table;
@@ -164,8 +165,46 @@ public final class Database {
                     : "a concurrent transaction updated the same row. Roll back and run the transaction again."), e);
             case UNIQUE_VIOLATION, INTEGRITY_VIOLATION -> new IntegrityViolationException(what + "the database refused the row: " + e.getMessage(),
                     SqlErrors.constraintName(e, v), e);
+            case CONNECTION_LOST -> new DatabaseException(what + "the connection to the database was lost (killed, the server restarting,"
+                    + " the network). A transaction open on it is gone: the database rolls it back, so nothing of it took effect. Run the work"
+                    + " again on a new connection (Idem.inTransaction and the operations on Idem itself do). " + e.getMessage(), e);
+            case CANCELED -> new DatabaseException(what + "the statement was cancelled (a statement timeout, or a cancel request) and rolled"
+                    + " back. Idem does not run a cancelled statement again: raise the timeout, or find what holds it up. " + e.getMessage(), e);
             case OTHER -> new DatabaseException(what + e.getMessage(), e);
         };
+    }
+
+    /**
+     * {@link #translate} for a write statement on {@code connection}: when the connection was lost while
+     * the write was in flight in auto-commit mode, the write committed or not and no one can tell, which
+     * {@link OutcomeUnknownException} says. In a transaction the database rolls the write back with the
+     * rest, so the outcome is known: nothing.
+     */
+    public IdemException translateWrite(SQLException e, String doing, Connection connection) {
+        if (classify(e) == SqlErrors.Kind.CONNECTION_LOST && autoCommitOrUnknown(connection)) {
+            return new OutcomeUnknownException("Could not " + doing + ": the connection was lost after the write was sent and before the"
+                    + " database answered; the write may or may not have committed. " + e.getMessage(), e);
+        }
+        return translate(e, doing);
+    }
+
+    /** True in auto-commit mode, and when a broken connection cannot say. */
+    private static boolean autoCommitOrUnknown(Connection connection) {
+        try {
+            return connection.getAutoCommit();
+        } catch (SQLException broken) {
+            return true;
+        }
+    }
+
+    /** True when {@code error}, or an Idem exception's cause, says the connection is gone. */
+    boolean lostConnection(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                return classify(e) == SqlErrors.Kind.CONNECTION_LOST;
+            }
+        }
+        return false;
     }
 
     private Vendor vendorOrOther() {

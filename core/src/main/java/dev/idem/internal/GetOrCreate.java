@@ -182,7 +182,7 @@ public final class GetOrCreate {
                     keyConflicts.add(e);
                     return null;
                 default:
-                    throw database.translate(e, "insert into " + shape.display);
+                    throw database.translateWrite(e, "insert into " + shape.display, connection);
             }
         }
     }

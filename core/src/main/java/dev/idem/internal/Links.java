@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -84,7 +86,7 @@ public final class Links {
             Statements.bind(ps, owner, target);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw database.translate(e, "delete from " + shape.display);
+            throw database.translateWrite(e, "delete from " + shape.display, connection);
         }
     }
 
@@ -158,11 +160,16 @@ public final class Links {
                 ps.executeUpdate();
                 targets.forEach(t -> inserted.add(normalize(t)));
             } else if (ps.execute()) {
+                List<Object> unmatched = new ArrayList<>();
                 try (ResultSet rs = ps.getResultSet()) {
                     Class<?> type = commonType(targets);
                     while (rs.next()) {
-                        inserted.add(matching(targets, returned(rs, type)));
+                        Object value = matching(targets, returned(rs, type));
+                        (isTarget(targets, value) ? inserted : unmatched).add(value);
                     }
+                }
+                if (!unmatched.isEmpty()) {
+                    inserted.addAll(unmatchedTargets(shape, targets, inserted, unmatched));
                 }
             }
             Statements.release(connection, savepoint);
@@ -173,8 +180,32 @@ public final class Links {
             if (conflict != Database.Conflict.NONE) {
                 return new Insert(null, conflict, e);
             }
-            throw database.translate(e, "insert into " + shape.display);
+            throw database.translateWrite(e, "insert into " + shape.display, connection);
         }
+    }
+
+    private static boolean isTarget(List<Object> targets, Object normalized) {
+        return targets.stream().anyMatch(t -> normalize(t).equals(normalized));
+    }
+
+    /**
+     * The targets behind returned values that match none of the caller's: the database stored them
+     * converted (SQLite's NUMERIC keeps a long decimal as a double). Each returned row is one inserted
+     * target, so when as many targets as returned values are still unmatched, they are the ones inserted.
+     * Otherwise which of them were new cannot be told, and saying so beats reporting a new link as existing.
+     */
+    private static List<Object> unmatchedTargets(Shape shape, List<Object> targets, Set<Object> matched, List<Object> returned) {
+        List<Object> candidates = new ArrayList<>();
+        for (Object target : targets) {
+            if (!matched.contains(normalize(target))) {
+                candidates.add(normalize(target));
+            }
+        }
+        if (candidates.size() == returned.size()) {
+            return candidates;
+        }
+        throw new IllegalStateException("The links are in place in " + shape.display + ", but the database returned the new targets " + returned
+                + " converted from the values given, so which of " + candidates + " were new cannot be told: give values of the column's own type");
     }
 
     /** The class all targets share, to read returned values as; null when they differ or bind themselves. */
@@ -269,6 +300,13 @@ public final class Links {
         }
         if (value instanceof byte[] bytes) {
             return HexFormat.of().formatHex(bytes);
+        }
+        // One instant, whatever the offset it is written in: a timestamptz comes back in the session's zone.
+        if (value instanceof OffsetDateTime time) {
+            return time.toInstant().toString();
+        }
+        if (value instanceof ZonedDateTime time) {
+            return time.toInstant().toString();
         }
         return value.toString();
     }

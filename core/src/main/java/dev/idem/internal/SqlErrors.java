@@ -25,6 +25,14 @@ public final class SqlErrors {
         LOCK_TIMEOUT(true),
         /** SQLite's database lock was busy, or H2 saw a concurrent update of the same row. */
         BUSY(true),
+        /**
+         * The connection is gone: killed by an administrator, the server shut down or restarted, the network
+         * cut. Not transient in itself: whether the work may run again on a new connection depends on what
+         * was in flight, which {@code Transactions} decides per operation.
+         */
+        CONNECTION_LOST(false),
+        /** The statement was cancelled: a statement timeout, or a cancel request. It was rolled back; Idem does not retry it. */
+        CANCELED(false),
         /** Anything else. */
         OTHER(false);
 
@@ -51,6 +59,16 @@ public final class SqlErrors {
     private static final String DEADLOCK_DETECTED = "40P01";
     /** lock_not_available, raised by lock_timeout (PostgreSQL). */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
+    /** Class 08, connection exception: 08006 connection failure, 08003 no connection (pgjdbc), 08S01 communication link failure (Connector/J). */
+    private static final String CONNECTION_CLASS = "08";
+    /** admin_shutdown: pg_terminate_backend, or a fast or smart server shutdown (PostgreSQL). */
+    private static final String ADMIN_SHUTDOWN = "57P01";
+    /** crash_shutdown: another backend crashed and the server resets every session (PostgreSQL). */
+    private static final String CRASH_SHUTDOWN = "57P02";
+    /** cannot_connect_now: the server is starting up or shutting down (PostgreSQL). */
+    private static final String CANNOT_CONNECT_NOW = "57P03";
+    /** query_canceled: statement_timeout, or pg_cancel_backend (PostgreSQL); H2 uses it for a cancelled or timed out statement. */
+    private static final String QUERY_CANCELED = "57014";
 
     // MySQL and MariaDB vendor codes.
     /** ER_DUP_ENTRY: duplicate entry for a unique key. */
@@ -63,12 +81,27 @@ public final class SqlErrors {
     private static final int MYSQL_LOCK_WAIT_TIMEOUT = 1205;
     /** ER_CHECKREAD: "Record has changed since last read", a snapshot conflict in MariaDB 11.8+ with innodb_snapshot_isolation. */
     private static final int MYSQL_RECORD_CHANGED = 1020;
+    /** ER_QUERY_INTERRUPTED: KILL QUERY, or Connector/J's query timeout cancelling the statement. */
+    private static final int MYSQL_QUERY_INTERRUPTED = 1317;
+    /** ER_QUERY_TIMEOUT (MySQL 8.0): the SELECT ran past MAX_EXECUTION_TIME. */
+    private static final int MYSQL_QUERY_TIMEOUT = 3024;
+    /** ER_STATEMENT_TIMEOUT (MariaDB): the statement ran past max_statement_time. */
+    private static final int MARIADB_STATEMENT_TIMEOUT = 1969;
+    /** ER_CONNECTION_KILLED (MariaDB): KILL CONNECTION, or the server shutting down. */
+    private static final int MARIADB_CONNECTION_KILLED = 1927;
+    /** ER_SERVER_SHUTDOWN: the server is shutting down. */
+    private static final int MYSQL_SERVER_SHUTDOWN = 1053;
+    /** CR_SERVER_GONE_ERROR and CR_SERVER_LOST: client codes some drivers report for a dead connection. */
+    private static final int MYSQL_SERVER_GONE = 2006;
+    private static final int MYSQL_SERVER_LOST = 2013;
 
     // SQLite result codes (sqlite-jdbc reports extended codes).
     /** SQLITE_BUSY and its extended codes: SQLITE_BUSY_RECOVERY (261), SQLITE_BUSY_SNAPSHOT (517), SQLITE_BUSY_TIMEOUT (773). */
     private static final int SQLITE_BUSY = 5;
     /** SQLITE_LOCKED: a conflict inside one shared cache. */
     private static final int SQLITE_LOCKED = 6;
+    /** SQLITE_INTERRUPT: sqlite3_interrupt(), which sqlite-jdbc calls for Statement.cancel() and a query timeout. */
+    private static final int SQLITE_INTERRUPT = 9;
     /** SQLITE_CONSTRAINT, the primary code of every constraint failure. */
     private static final int SQLITE_CONSTRAINT = 19;
     /** SQLITE_CONSTRAINT_PRIMARYKEY. */
@@ -81,6 +114,21 @@ public final class SqlErrors {
     private static final int H2_CONCURRENT_UPDATE = 90131;
     /** LOCK_TIMEOUT_1. */
     private static final int H2_LOCK_TIMEOUT = 50200;
+    /** OBJECT_CLOSED: the connection (or statement) was closed, by another thread for instance. */
+    private static final int H2_OBJECT_CLOSED = 90007;
+    /** CONNECTION_BROKEN_1: a remote connection broke. */
+    private static final int H2_CONNECTION_BROKEN = 90067;
+    /** DATABASE_IS_CLOSED. */
+    private static final int H2_DATABASE_IS_CLOSED = 90098;
+    /** DATABASE_CALLED_AT_SHUTDOWN. */
+    private static final int H2_DATABASE_CALLED_AT_SHUTDOWN = 90121;
+
+    /**
+     * sqlite-jdbc raises plain SQLExceptions, with no code, for a statement on a connection closed under it
+     * (by another thread, a pool evicting it): these texts on a new statement and on one prepared before.
+     */
+    private static final String SQLITE_CLOSED = "database connection closed";
+    private static final String SQLITE_STATEMENT_CLOSED = "statement is not executing";
 
     private static final Pattern QUOTED_CONSTRAINT = Pattern.compile("constraint \"([^\"]+)\"");
     /** The last "for key '...'": the duplicate value, which comes first, may itself contain that text. */
@@ -122,8 +170,14 @@ public final class SqlErrors {
                         return Kind.LOCK_TIMEOUT;
                     case MYSQL_RECORD_CHANGED:
                         return Kind.SERIALIZATION_FAILURE;
+                    case MARIADB_CONNECTION_KILLED, MYSQL_SERVER_SHUTDOWN, MYSQL_SERVER_GONE, MYSQL_SERVER_LOST:
+                        return Kind.CONNECTION_LOST;
+                    case MYSQL_QUERY_INTERRUPTED, MYSQL_QUERY_TIMEOUT, MARIADB_STATEMENT_TIMEOUT:
+                        return Kind.CANCELED;
                     default:
-                        return state.startsWith(INTEGRITY_CLASS) ? Kind.INTEGRITY_VIOLATION : Kind.OTHER;
+                        if (state.startsWith(INTEGRITY_CLASS)) {
+                            return Kind.INTEGRITY_VIOLATION;
+                        }
                 }
             }
             case SQLITE -> {
@@ -135,7 +189,16 @@ public final class SqlErrors {
                 if (primary == SQLITE_CONSTRAINT) {
                     return Kind.INTEGRITY_VIOLATION;
                 }
-                return primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? Kind.BUSY : Kind.OTHER;
+                if (primary == SQLITE_INTERRUPT) {
+                    return Kind.CANCELED;
+                }
+                if (e.getErrorCode() == 0 && (String.valueOf(e.getMessage()).contains(SQLITE_CLOSED)
+                        || String.valueOf(e.getMessage()).contains(SQLITE_STATEMENT_CLOSED))) {
+                    return Kind.CONNECTION_LOST;
+                }
+                if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+                    return Kind.BUSY;
+                }
             }
             case H2 -> {
                 if (code == H2_CONCURRENT_UPDATE) {
@@ -143,6 +206,10 @@ public final class SqlErrors {
                 }
                 if (code == H2_LOCK_TIMEOUT) {
                     return Kind.LOCK_TIMEOUT;
+                }
+                if (code == H2_OBJECT_CLOSED || code == H2_CONNECTION_BROKEN || code == H2_DATABASE_IS_CLOSED
+                        || code == H2_DATABASE_CALLED_AT_SHUTDOWN) {
+                    return Kind.CONNECTION_LOST;
                 }
                 if (SERIALIZATION_FAILURE.equals(state)) {
                     return Kind.DEADLOCK;
@@ -156,7 +223,10 @@ public final class SqlErrors {
             case SERIALIZATION_FAILURE -> Kind.SERIALIZATION_FAILURE;
             case DEADLOCK_DETECTED -> Kind.DEADLOCK;
             case LOCK_NOT_AVAILABLE -> Kind.LOCK_TIMEOUT;
-            default -> state.startsWith(INTEGRITY_CLASS) ? Kind.INTEGRITY_VIOLATION : Kind.OTHER;
+            case ADMIN_SHUTDOWN, CRASH_SHUTDOWN, CANNOT_CONNECT_NOW -> Kind.CONNECTION_LOST;
+            case QUERY_CANCELED -> Kind.CANCELED;
+            default -> state.startsWith(INTEGRITY_CLASS) ? Kind.INTEGRITY_VIOLATION
+                    : state.startsWith(CONNECTION_CLASS) ? Kind.CONNECTION_LOST : Kind.OTHER;
         };
     }
 

@@ -2,13 +2,16 @@ package dev.idem.internal;
 
 import dev.idem.DatabaseException;
 import dev.idem.IdemException;
+import dev.idem.OutcomeUnknownException;
 import dev.idem.RetryPolicy;
 import dev.idem.RetryTransactionException;
 import dev.idem.TransactionWork;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -37,12 +40,20 @@ public final class Transactions {
      * switching it to auto-commit, committing or rolling it back would end that transaction. So Idem refuses
      * it, before any statement.
      */
-    private Connection ownConnection() throws SQLException {
+    private Connection ownConnection() throws SQLException, NoConnection {
         if (dataSource == null) {
             throw new IllegalStateException("This Idem was made for the caller's connections (Idem.forConnections()) and has no DataSource:"
                     + " run the operation through idem.on(connection), or make it with Idem.create(dataSource)");
         }
-        Connection connection = dataSource.getConnection();
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            if (e instanceof SQLTransientConnectionException || database.lostConnection(e)) {
+                throw new NoConnection(e);
+            }
+            throw e;
+        }
         try {
             if (!connection.getAutoCommit()) {
                 throw new IllegalStateException("The data source handed Idem a connection with auto-commit off. Idem.create(dataSource) takes"
@@ -69,12 +80,47 @@ public final class Transactions {
     }
 
     /**
+     * What may run again after its connection was lost mid-way. A connection the pool could not hand out
+     * carried nothing, so that is always retried; past that point it depends on what was in flight.
+     *
+     * @param retryLost run again on a new connection after the connection was lost before any write was
+     *        sent, or in a transaction (which the database then rolled back)
+     * @param provesNoEarlierWrite for an operation that is idempotent by key, whose write may be sent again
+     *        after its outcome was lost: true when the result shows that the lost write took no effect (the
+     *        retry itself created the row); when false the outcome stays unknown and is reported so. Null:
+     *        a lost write outcome is reported at once, never retried.
+     */
+    public record OnLostConnection<T>(boolean retryLost, Predicate<T> provesNoEarlierWrite) {
+
+        /** The caller's connection: once it is gone, only the caller can start again. */
+        public static <T> OnLostConnection<T> never() {
+            return new OnLostConnection<>(false, null);
+        }
+
+        /** Work in a transaction of Idem's own: run again unless the loss hit the COMMIT, whose outcome is unknown. */
+        public static <T> OnLostConnection<T> beforeCommit() {
+            return new OnLostConnection<>(true, null);
+        }
+
+        /** An operation idempotent by key: always run again; {@code proof} tells whether the lost attempt wrote nothing. */
+        public static <T> OnLostConnection<T> idempotent(Predicate<T> proof) {
+            return new OnLostConnection<>(true, proof);
+        }
+    }
+
+    /**
      * Runs {@code operation} on a connection of Idem's own, every statement in auto-commit mode, and
-     * runs it again after a transient failure: nothing of the caller's can be lost by that. Never changes
-     * the connection's auto-commit mode.
+     * runs it again after a transient failure: nothing of the caller's can be lost by that. A lost
+     * connection is retried only when the pool could not hand one out. Never changes the connection's
+     * auto-commit mode.
      */
     public <T> T withOwnConnection(Operation<T> operation) {
-        return retrying(retryPolicy, () -> {
+        return withOwnConnection(operation, OnLostConnection.never());
+    }
+
+    /** {@link #withOwnConnection(Operation)}, run again after a lost connection as {@code lost} allows. */
+    public <T> T withOwnConnection(Operation<T> operation, OnLostConnection<T> lost) {
+        return retrying(retryPolicy, lost, () -> {
             try (Connection connection = ownConnection()) {
                 return operation.run(connection);
             }
@@ -84,7 +130,7 @@ public final class Transactions {
     /**
      * Runs {@code operation} on the caller's connection. In the caller's transaction a transient failure
      * becomes {@link RetryTransactionException}; in auto-commit mode each statement is its own
-     * transaction, so Idem retries as on its own connections.
+     * transaction, so Idem retries as on its own connections, except after the connection was lost.
      */
     public <T> T onCallerConnection(Connection connection, Operation<T> operation) {
         boolean autoCommit;
@@ -93,15 +139,16 @@ public final class Transactions {
         } catch (SQLException e) {
             throw database.translate(e, "read the connection's auto-commit mode");
         }
-        return retrying(autoCommit ? retryPolicy : RetryPolicy.none(), () -> operation.run(connection));
+        return retrying(autoCommit ? retryPolicy : RetryPolicy.none(), OnLostConnection.never(), () -> operation.run(connection));
     }
 
     /**
      * Runs {@code operation} as one transaction on a connection of Idem's own, and runs it again after a
-     * transient failure: for an operation of several statements that must all take effect or none.
+     * transient failure, or after the connection was lost before the COMMIT: for an operation of several
+     * statements that must all take effect or none.
      */
     public <T> T withOwnTransaction(Operation<T> operation) {
-        return withOwnConnection(connection -> asOneTransaction(connection, operation));
+        return withOwnConnection(connection -> asOneTransaction(connection, operation), OnLostConnection.beforeCommit());
     }
 
     /**
@@ -115,15 +162,17 @@ public final class Transactions {
             return operation.run(connection);
         }
         begin(connection);
+        Throwable failure = null;
         try {
             T result = operation.run(connection);
-            connection.commit();
+            commit(connection);
             return result;
         } catch (SQLException | RuntimeException e) {
+            failure = e;
             rollbackQuietly(connection, e);
             throw e;
         } finally {
-            connection.setAutoCommit(true);
+            restoreAutoCommit(connection, failure);
         }
     }
 
@@ -144,21 +193,37 @@ public final class Transactions {
         }
     }
 
-    /** Runs {@code work} in a transaction of its own, from the start again after a transient failure. */
+    /** Commits; a connection lost during the COMMIT leaves its outcome unknown, which is said so. */
+    private void commit(Connection connection) throws SQLException {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            if (database.lostConnection(e)) {
+                throw new OutcomeUnknownException("The connection was lost during the COMMIT: the transaction may or may not have committed,"
+                        + " and Idem does not run it again, which could apply it twice. Check what it wrote before running it again. "
+                        + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Runs {@code work} in a transaction of its own, from the start again after a transient failure or a lost connection before the COMMIT. */
     public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
-        return retrying(policy, () -> {
+        return retrying(policy, OnLostConnection.beforeCommit(), () -> {
             try (Connection connection = ownConnection()) {
                 database.dialect(connection);
+                Throwable failure = null;
                 try {
                     begin(connection);
                     T result = work.run(connection);
-                    connection.commit();
+                    commit(connection);
                     return result;
                 } catch (Throwable t) {
+                    failure = t;
                     rollbackQuietly(connection, t);
                     throw t;
                 } finally {
-                    connection.setAutoCommit(true); // as the data source handed it out
+                    restoreAutoCommit(connection, failure); // as the data source handed it out
                 }
             }
         });
@@ -168,26 +233,87 @@ public final class Transactions {
         T run() throws Exception;
     }
 
-    private <T> T retrying(RetryPolicy policy, Attempt<T> attempt) {
+    /** The pool could not hand out a connection: nothing was sent, so trying again is always safe. */
+    private static final class NoConnection extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoConnection(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    private <T> T retrying(RetryPolicy policy, OnLostConnection<T> lost, Attempt<T> attempt) {
+        long started = System.nanoTime();
+        OutcomeUnknownException unknown = null; // an attempt lost its connection with a write in flight
+        int unknownAttempt = 0;
         for (int i = 1; ; i++) {
+            IdemException failure = null;
+            T result = null;
             try {
-                return attempt.run();
-            } catch (RetryTransactionException e) {
-                if (i >= policy.attempts()) {
+                result = attempt.run();
+            } catch (OutcomeUnknownException e) {
+                if (lost.provesNoEarlierWrite() == null) {
                     throw e;
                 }
+                if (unknown == null) {
+                    unknown = e;
+                    unknownAttempt = i;
+                }
+                failure = e;
+            } catch (RetryTransactionException e) {
+                failure = e;
+            } catch (NoConnection e) {
+                SQLException cause = (SQLException) e.getCause();
+                failure = new DatabaseException("Could not get a connection from the data source: " + cause.getMessage(), cause);
+            } catch (IdemException e) {
+                if (!lost.retryLost() || !database.lostConnection(e)) {
+                    throw e;
+                }
+                failure = e;
             } catch (SQLException e) {
-                IdemException translated = database.translate(e, "run the transaction");
-                if (!(translated instanceof RetryTransactionException) || i >= policy.attempts()) {
+                IdemException translated = database.translate(e, "run the work");
+                if (!(translated instanceof RetryTransactionException) && !(lost.retryLost() && database.lostConnection(e))) {
                     throw translated;
                 }
+                failure = translated;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Exception e) {
                 throw new DatabaseException("The unit of work failed: " + e.getMessage(), e);
             }
+            if (failure == null) {
+                if (unknown != null && !lost.provesNoEarlierWrite().test(result)) {
+                    throw new OutcomeUnknownException("Attempt " + unknownAttempt + " lost its connection after sending its write, and attempt " + i
+                            + " on a new connection found the work already done (" + result + "): done by the lost write, or by a concurrent"
+                            + " caller. It took effect once; whether this call did it is unknown. Running the operation again is safe.", unknown);
+                }
+                return result;
+            }
+            if (i >= policy.attempts()) {
+                throw gaveUp(failure, unknown, i, started);
+            }
             pause(policy, i + 1);
         }
+    }
+
+    /**
+     * The last failure, of the same type, with a message that says Idem retried and gave up; an
+     * {@link OutcomeUnknownException} whenever an attempt lost its connection with a write in flight, since
+     * that write may have taken effect whatever the later attempts met.
+     */
+    private static IdemException gaveUp(IdemException last, OutcomeUnknownException unknown, int attempts, long started) {
+        if (attempts == 1) {
+            return last;
+        }
+        String message = "Gave up after " + attempts + " attempts in " + (System.nanoTime() - started) / 1_000_000 + " ms (the retry policy's"
+                + " limit); the last one failed: " + last.getMessage();
+        IdemException gaveUp = unknown != null && last != unknown ? new OutcomeUnknownException(message + " An earlier attempt lost its connection"
+                + " with its write in flight, and that write may have taken effect: " + unknown.getMessage(), last.getCause())
+                : last instanceof RetryTransactionException ? new RetryTransactionException(message, last.getCause())
+                : last instanceof OutcomeUnknownException ? new OutcomeUnknownException(message, last.getCause())
+                : new DatabaseException(message, last.getCause());
+        gaveUp.setStackTrace(last.getStackTrace());
+        return gaveUp;
     }
 
     private static void pause(RetryPolicy policy, int next) {
@@ -199,6 +325,18 @@ public final class Transactions {
                 Thread.currentThread().interrupt();
                 throw new DatabaseException("Interrupted while waiting to retry", e);
             }
+        }
+    }
+
+    /** Back to auto-commit; on a broken connection the failure that broke it is the one to report. */
+    private static void restoreAutoCommit(Connection connection, Throwable failure) throws SQLException {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 

@@ -64,7 +64,8 @@ public enum ErrorClass {
             case DEADLOCK -> DEADLOCK;
             case LOCK_TIMEOUT -> LOCK_TIMEOUT;
             case BUSY -> BUSY;
-            case OTHER -> OTHER;
+            // A lost connection or a cancelled statement is no race outcome; the documents have no name for it.
+            case CONNECTION_LOST, CANCELED, OTHER -> OTHER;
         };
     }
 

@@ -26,7 +26,13 @@ public final class JdbcSpy {
             "executeBatch", "executeLargeBatch");
 
     private final List<String> executed = new CopyOnWriteArrayList<>();
-    private volatile Consumer<String> beforeExecute = sql -> { };
+    private volatile Hook beforeExecute = (connection, sql) -> { };
+
+    /** Runs on the executing thread just before a statement executes. */
+    public interface Hook {
+        /** @param connection the wrapped (driver's or pool's) connection the statement runs on */
+        void before(Connection connection, String sql);
+    }
 
     /** The SQL of every statement executed so far, in order. */
     public List<String> executed() {
@@ -43,6 +49,11 @@ public final class JdbcSpy {
 
     /** Runs {@code hook} with the SQL just before each execution, on the executing thread. */
     public void beforeExecute(Consumer<String> hook) {
+        this.beforeExecute = (connection, sql) -> hook.accept(sql);
+    }
+
+    /** Runs {@code hook} with the connection and the SQL just before each execution, on the executing thread. */
+    public void beforeExecute(Hook hook) {
         this.beforeExecute = hook;
     }
 
@@ -54,7 +65,7 @@ public final class JdbcSpy {
                 Class<?> type = method.getReturnType();
                 return proxy(type, statement, (t, m, a) -> {
                     if (EXECUTIONS.contains(m.getName())) {
-                        note(a != null && a.length > 0 && a[0] instanceof String s ? s : sql);
+                        note(connection, a != null && a.length > 0 && a[0] instanceof String s ? s : sql);
                     }
                     return invoke(t, m, a);
                 });
@@ -62,7 +73,7 @@ public final class JdbcSpy {
             if (result instanceof Statement statement) {
                 return proxy(method.getReturnType(), statement, (t, m, a) -> {
                     if (EXECUTIONS.contains(m.getName())) {
-                        note(a != null && a.length > 0 && a[0] instanceof String s ? s : "<batch>");
+                        note(connection, a != null && a.length > 0 && a[0] instanceof String s ? s : "<batch>");
                     }
                     return invoke(t, m, a);
                 });
@@ -121,9 +132,9 @@ public final class JdbcSpy {
         };
     }
 
-    private void note(String sql) {
+    private void note(Connection connection, String sql) {
         executed.add(sql);
-        beforeExecute.accept(sql);
+        beforeExecute.before(connection, sql);
     }
 
     private interface Call {

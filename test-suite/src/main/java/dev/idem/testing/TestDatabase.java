@@ -34,6 +34,7 @@ public final class TestDatabase implements AutoCloseable {
 
     private final Target target;
     private final Engine engine;
+    private final Server fixedServer;
     private String url;
     private String user = "";
     private String password = "";
@@ -42,8 +43,18 @@ public final class TestDatabase implements AutoCloseable {
     private final java.util.List<HikariDataSource> extraPools = new java.util.ArrayList<>();
 
     public TestDatabase(Target target) {
+        this(target, null);
+    }
+
+    /** A scratch database on {@code server} (a {@link DedicatedServer}'s, say) rather than on the shared one. */
+    public TestDatabase(Server server) {
+        this(server.target(), server);
+    }
+
+    private TestDatabase(Target target, Server server) {
         this.target = target;
         this.engine = target.engine();
+        this.fixedServer = server;
     }
 
     /** The database product, whatever its version: what most tests branch on. */
@@ -188,6 +199,9 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private Server server() {
+        if (fixedServer != null) {
+            return fixedServer;
+        }
         Servers.Availability availability = Servers.availability(target);
         if (!availability.available()) {
             throw new IllegalStateException(availability.problem());
