@@ -2,8 +2,6 @@ package dev.idem.hibernate;
 
 import dev.idem.Got;
 import dev.idem.Values;
-import jakarta.persistence.CacheRetrieveMode;
-import jakarta.persistence.CacheStoreMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.hibernate.CacheMode;
 import org.hibernate.engine.spi.SessionImplementor;
 
 /**
@@ -177,8 +176,9 @@ final class GetOrCreateAll {
         for (int from = 0; from < ids.size(); from += CHUNK) {
             var q = session.createSelectionQuery(query, type)
                     .setParameterList("ids", ids.subList(from, Math.min(ids.size(), from + CHUNK)))
-                    .setCacheRetrieveMode(CacheRetrieveMode.BYPASS)
-                    .setCacheStoreMode(CacheStoreMode.BYPASS);
+                    // CacheMode.IGNORE: neither read nor write the cache. (Hibernate 7.0's setCacheRetrieveMode throws
+                    // a NullPointerException on a query whose cache mode was never set.)
+                    .setCacheMode(CacheMode.IGNORE);
             for (Object entity : q.getResultList()) {
                 List<Key> keys = byId.get(shape.persister.getIdentifier(entity, session));
                 if (keys != null) {
