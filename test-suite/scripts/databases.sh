@@ -202,6 +202,7 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir/data'
 max_connections = 300
+deadlock_timeout = '100ms'
 EOF
   if [[ "${IDEM_DURABLE:-false}" != true ]]; then
     printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$dir/data/postgresql.conf"
