@@ -34,19 +34,7 @@ public final class Faults {
 
     /** The id the database gives the session of {@code connection}; {@code null} on SQLite, which has none. */
     public static Object sessionId(Engine engine, Connection connection) throws SQLException {
-        String sql = switch (engine) {
-            case POSTGRESQL -> "select pg_backend_pid()";
-            case MARIADB, MYSQL -> "select connection_id()";
-            case H2 -> "select session_id()";
-            case SQLITE -> null;
-        };
-        if (sql == null) {
-            return null;
-        }
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getObject(1);
-        }
+        return LockWaits.backendId(connection, engine);
     }
 
     /**
@@ -98,22 +86,9 @@ public final class Faults {
         }
     }
 
-    /** Returns once the database shows session {@code sessionId} waiting for a lock; see {@link #waitingForLockSql}. */
+    /** Returns once the database shows session {@code sessionId} waiting for a lock (see {@link LockWaits}). */
     public void awaitBlocked(Object sessionId) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        try (Connection observer = db.connect(); PreparedStatement ps = observer.prepareStatement(waitingForLockSql(db.engine()))) {
-            ps.setObject(1, sessionId);
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) > 0) {
-                        return;
-                    }
-                }
-                Thread.sleep(2); // polling, not waiting for the interleaving: the database decides when the lock wait shows
-            }
-        }
-        throw new TimeoutException("session " + sessionId + " never waited for a lock on " + db.engine());
+        LockWaits.awaitBlocked(db, sessionId);
     }
 
     /** What the database says its sessions are doing, for a failure message. */
@@ -138,19 +113,6 @@ public final class Faults {
             out.append(e.getMessage());
         }
         return out.toString();
-    }
-
-    /** A query counting whether session {@code ?} waits for a lock, as the database itself reports it. */
-    public static String waitingForLockSql(Engine engine) {
-        return switch (engine) {
-            case POSTGRESQL -> "select count(*) from pg_stat_activity where pid = ? and wait_event_type = 'Lock'";
-            // InnoDB's trx view does not always show a duplicate-key check waiting; the process list shows its statement in "update".
-            case MARIADB, MYSQL -> "select count(*) from information_schema.processlist p where p.id = ? and (lower(p.state) = 'update'"
-                    + " or exists (select 1 from information_schema.innodb_trx t where t.trx_mysql_thread_id = p.id and t.trx_state = 'LOCK WAIT'))";
-            // H2 reports no blocker for a row lock wait, only the statement still executing.
-            case H2 -> "select count(*) from information_schema.sessions where session_id = ? and executing_statement is not null";
-            case SQLITE -> throw new IllegalStateException("SQLite does not report lock waits");
-        };
     }
 
     /**
