@@ -148,7 +148,8 @@ public final class GetOrCreate {
             if (guarded) {
                 Statements.rollbackToSentSavepoint(connection, d, e);
             }
-            throw database.translate(e, "insert into " + shape.display);
+            // The statement may have inserted: a connection lost before its answer leaves the outcome unknown.
+            throw database.translateWrite(e, "insert into " + shape.display, connection);
         }
     }
 

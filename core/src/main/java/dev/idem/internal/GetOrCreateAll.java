@@ -182,7 +182,7 @@ public final class GetOrCreateAll {
             if (guarded) {
                 Statements.rollbackToSentSavepoint(connection, d, e);
             }
-            throw database.translate(e, "insert into " + shape.display);
+            throw database.translateWrite(e, "insert into " + shape.display, connection);
         }
         List<Integer> lost = new ArrayList<>();
         for (int i = 0; i < got.length; i++) {
@@ -353,7 +353,7 @@ public final class GetOrCreateAll {
             if (database.conflict(e, shape) != Database.Conflict.NONE) {
                 return null;
             }
-            throw database.translate(e, "insert into " + shape.display);
+            throw database.translateWrite(e, "insert into " + shape.display, connection);
         }
     }
 
