@@ -23,7 +23,6 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.Transaction;
 
 /**
  * A Hibernate session factory on one test database, schema created by Hibernate from the test entities,
@@ -71,19 +70,7 @@ final class Lab implements AutoCloseable {
 
     /** Runs {@code work} in a new session and transaction, and commits. */
     <T> T inTransaction(Function<Session, T> work) {
-        try (Session session = factory.openSession()) {
-            Transaction tx = session.beginTransaction();
-            try {
-                T result = work.apply(session);
-                tx.commit();
-                return result;
-            } catch (RuntimeException | Error e) {
-                if (tx.isActive()) {
-                    tx.rollback();
-                }
-                throw e;
-            }
-        }
+        return factory.fromTransaction(work);
     }
 
     /** JDBC statements executed so far through the factory's connections. */

@@ -23,7 +23,6 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.Transaction;
 
 /**
  * The patterns Idem replaces, written as their users write them, and the Idem calls next to them: Django's
@@ -222,19 +221,7 @@ final class Patterns {
     }
 
     private static <T> T inSession(DataSource pool, Function<Session, T> work) {
-        try (Session session = Factories.of(pool).openSession()) {
-            Transaction tx = session.beginTransaction();
-            try {
-                T result = work.apply(session);
-                tx.commit();
-                return result;
-            } catch (RuntimeException | Error e) {
-                if (tx.isActive()) {
-                    tx.rollback();
-                }
-                throw e;
-            }
-        }
+        return Factories.of(pool).fromTransaction(work);
     }
 
     private static void expect(boolean condition, String otherwise) {
