@@ -284,9 +284,10 @@ EOF
 
 # Wait until the server PID logged "ready for connections" more than SEEN times and accepts connections.
 await_mysql_family() { # await_mysql_family ID PID PORT DIR SEEN
-  local i
+  local i seen
   for ((i = 0; i < WAIT_SECONDS * 2; i++)); do
-    (( $(grep -c "ready for connections" "$4/error.log" 2>/dev/null || true) > $5 )) && listening "$3" && return 0
+    seen="$(grep -sc "ready for connections" "$4/error.log" || true)"   # nothing while the log does not exist yet
+    (( ${seen:-0} > $5 )) && listening "$3" && return 0
     alive "$2" || { log "$1: the server exited"; break; }
     sleep 0.5
   done
