@@ -300,13 +300,26 @@ public final class GetOrCreateAll {
 
     /** The rows of {@code entries}' keys; with {@code locking}, read as current data (MySQL's and MariaDB's REPEATABLE READ). */
     private List<Row> select(Connection connection, Shape shape, List<Entry> entries, boolean locking) throws SQLException {
-        String sql = shape.selectByKeys(entries.size(), locking);
+        // Values given with an explicit SQL type need a parameter each.
+        boolean arrays = shape.selectByKeyArrays(locking) != null
+                && entries.stream().noneMatch(e -> Arrays.stream(e.keyValues).anyMatch(BoundValue.class::isInstance));
+        String sql = arrays ? shape.selectByKeyArrays(locking) : shape.selectByKeys(entries.size(), locking);
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            int i = 1;
-            for (Entry e : entries) {
-                for (Object v : e.keyValues) {
-                    Statements.bindOne(ps, i++, v);
+            if (arrays) {
+                for (int k = 0; k < shape.key.size(); k++) {
+                    Object[] column = new Object[entries.size()];
+                    for (int i = 0; i < column.length; i++) {
+                        column[i] = entries.get(i).keyValues[k];
+                    }
+                    ps.setObject(k + 1, column);
+                }
+            } else {
+                int i = 1;
+                for (Entry e : entries) {
+                    for (Object v : e.keyValues) {
+                        Statements.bindOne(ps, i++, v);
+                    }
                 }
             }
             try (ResultSet rs = ps.executeQuery()) {
@@ -325,7 +338,8 @@ public final class GetOrCreateAll {
     /** Inserts {@code entries} in one statement: the rows it returns (none where the dialect returns none), or null on a key conflict. */
     private List<Row> insert(Connection connection, Dialect d, Shape shape, List<Entry> entries) throws SQLException {
         String sql = shape.insertRows(entries.get(0).columns, entries.size());
-        Savepoint savepoint = Statements.savepointIfNeeded(connection, d);
+        // The batch always runs in a transaction (one of Idem's own in auto-commit mode), where a savepoint can be set.
+        Savepoint savepoint = d.insertRowsKeepsRowsOnFailure() ? connection.setSavepoint() : Statements.savepointIfNeeded(connection, d);
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int i = 1;

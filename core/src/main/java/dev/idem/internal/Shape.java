@@ -24,6 +24,8 @@ final class Shape {
     final String generatedKey;
     final String selectByKey;
     final String lockingSelectByKey;
+    /** The read of many keys bound as one array per key column, or null; see {@link Dialect#selectByKeyArrays}. */
+    private final String selectByKeyArrays;
     /** True when the dialect reads the key's row and inserts it on a miss in one statement ({@link Dialect#readOrInsertRow}). */
     final boolean readsOrInsertsInOneStatement;
     /** The row by key, locked for a read-modify-write until the transaction ends. */
@@ -58,6 +60,7 @@ final class Shape {
         this.readsOrInsertsInOneStatement = !this.columnTypes.isEmpty()
                 && dialect.readOrInsertRow(quotedName, quote(this.key), types(this.key), quote(this.key)) != null;
         this.selectByKeyForUpdate = selectByKey + dialect.forUpdateSuffix();
+        this.selectByKeyArrays = dialect.selectByKeyArrays(quotedName, quote(this.key));
     }
 
     /** The stored name of a column given by a caller: exact match first, then ignoring case. */
@@ -130,6 +133,11 @@ final class Shape {
             where.append(one).append((" or " + one).repeat(rows - 1));
         }
         return "select * from " + quotedName + where + (locking ? dialect.lockingReadSuffix() : "");
+    }
+
+    /** {@link Dialect#selectByKeyArrays}, as a locking read if asked; null where the dialect has none. */
+    String selectByKeyArrays(boolean locking) {
+        return selectByKeyArrays == null ? null : selectByKeyArrays + (locking ? dialect.lockingReadSuffix() : "");
     }
 
     /** The type of each stored column as a cast names it (see {@link Catalog.Rules#columnTypes}). */

@@ -105,9 +105,27 @@ public interface Dialect {
         return "insert into " + table + " (" + String.join(", ", columns) + ") values " + row + (", " + row).repeat(rows - 1);
     }
 
+    /**
+     * The read of many keys at once with each key column's values bound as one array parameter, in the
+     * order of {@code key}, or null (the default) to read them with one parameter per value
+     * ({@code key IN (?, ?, ...)}). Worth it where the database checks a long IN list against every row
+     * it finds (H2 does), which makes reading n keys cost n x n comparisons.
+     */
+    default String selectByKeyArrays(String table, List<String> key) {
+        return null;
+    }
+
     /** True when {@link #insertRows} returns the rows it inserted; by default as {@link #returnsInsertedRows()}. */
     default boolean returnsInsertedRowsInBulk() {
         return returnsInsertedRows();
+    }
+
+    /**
+     * True when a failed {@link #insertRows} can keep the rows before the one that failed, so that Idem
+     * must run it under a savepoint of its own; false by default (a failed statement changes nothing).
+     */
+    default boolean insertRowsKeepsRowsOnFailure() {
+        return false;
     }
 
     /** True when the statements above skip rows whose key exists instead of raising a unique violation; false by default. */

@@ -50,6 +50,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " database's durability is reported either way")
     boolean durable;
 
+    @Option(names = "--only", split = ",", paramLabel = "IDS", description = "measure only the groups holding these operations"
+            + " (ids as the table names them, e.g. idem-all-1000), each with its floor and the rest of its group (default: every group)")
+    List<String> only = new ArrayList<>();
+
     @Option(names = "--json", arity = "0..1", fallbackValue = "-", paramLabel = "FILE",
             description = "write the JSON document to FILE, or without FILE to standard output instead of the table")
     Path json;
@@ -116,8 +120,13 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--workers must be between 1 and 64, got " + n);
             }
         }
+        for (String id : only) {
+            if (!Benchmark.ids().contains(id)) {
+                throw new IllegalArgumentException("--only: no operation " + id + "; the operations are " + String.join(", ", Benchmark.ids()));
+            }
+        }
         return new Benchmark.Settings(workers.stream().distinct().toList(), seconds("--seconds", seconds, 0.01), seconds("--warmup", warmUp, 0),
-                durable);
+                durable, List.copyOf(only));
     }
 
     /** The databases to measure, in report order. */

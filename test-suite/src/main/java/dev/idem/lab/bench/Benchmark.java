@@ -152,12 +152,23 @@ public final class Benchmark {
      *
      * @param durable whether the run asked for durable commits (the servers it starts commit with fsync on,
      *        and a server that does not is skipped); see {@link Durability}
+     * @param only operation ids: only the groups holding one of them are measured; empty for every group
      */
-    public record Settings(List<Integer> workers, Duration measure, Duration warmUp, boolean durable) {
+    public record Settings(List<Integer> workers, Duration measure, Duration warmUp, boolean durable, List<String> only) {
 
         public Settings(List<Integer> workers, Duration measure, Duration warmUp) {
-            this(workers, measure, warmUp, false);
+            this(workers, measure, warmUp, false, List.of());
         }
+
+        /** The groups this run measures, in report order. */
+        List<List<Measured>> groups() {
+            return only.isEmpty() ? GROUPS : GROUPS.stream().filter(g -> g.stream().anyMatch(m -> only.contains(m.id()))).toList();
+        }
+    }
+
+    /** Every operation id, for checking {@code --only}. */
+    static List<String> ids() {
+        return GROUPS.stream().flatMap(List::stream).map(Measured::id).toList();
     }
 
     /**
@@ -167,7 +178,7 @@ public final class Benchmark {
     public static List<BenchmarkReport.Row> run(TestDatabase db, Settings settings, Consumer<String> progress) throws Exception {
         setUp(db);
         AtomicLong numbers = new AtomicLong();
-        Map<String, Double> statements = statementsPerCall(db, numbers);
+        Map<String, Double> statements = statementsPerCall(db, settings.groups(), numbers);
         String version;
         try (Connection c = db.connect()) {
             version = c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
@@ -189,12 +200,12 @@ public final class Benchmark {
                 // Every operation is warmed up before any is timed: the code they share (pool, driver) is
                 // still being compiled at first, which would slow down whichever operation came first.
                 progress.accept(on + "warming up");
-                for (List<Measured> group : GROUPS) {
+                for (List<Measured> group : settings.groups()) {
                     for (Measured m : group) {
                         time(threads, workers, settings.warmUp(), m, pool, idem, numbers);
                     }
                 }
-                for (List<Measured> group : GROUPS) {
+                for (List<Measured> group : settings.groups()) {
                     progress.accept(on + group.stream().map(Measured::id).toList());
                     Map<String, Timing> timings = new LinkedHashMap<>();
                     Duration slice = settings.measure().dividedBy(SLICES);
@@ -252,14 +263,14 @@ public final class Benchmark {
     }
 
     /** Calls each operation a few times through a {@link JdbcSpy} and returns the statements per call. */
-    private static Map<String, Double> statementsPerCall(TestDatabase db, AtomicLong numbers) throws Exception {
+    private static Map<String, Double> statementsPerCall(TestDatabase db, List<List<Measured>> groups, AtomicLong numbers) throws Exception {
         Map<String, Double> perCall = new LinkedHashMap<>();
         JdbcSpy spy = new JdbcSpy();
         try (HikariDataSource pool = db.newPool(1, -1, true)) {
             DataSource spied = spy.wrap(pool);
             Patterns.Factories.register(spied, db.engine());
             Idem idem = Idem.create(spied);
-            for (List<Measured> group : GROUPS) {
+            for (List<Measured> group : groups) {
                 for (Measured m : group) {
                     m.operation().call(spied, idem, numbers.incrementAndGet()); // Idem reads the catalog once per table
                     spy.reset();
