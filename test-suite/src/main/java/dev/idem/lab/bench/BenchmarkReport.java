@@ -81,6 +81,15 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
                                 + (r.errors() == 0 ? "" : "ERRORS " + r.errors() + ": " + r.errorSample())));
             }
         }
+        List<Targets.Result> targets = Targets.of(rows);
+        if (!targets.isEmpty()) {
+            out.append("\nTargets (ratio of two operations in this run; ceiling: what the raw statement itself reaches):\n");
+            for (Targets.Result t : targets) {
+                out.append(String.format(Locale.ROOT, "  %-14s %2d  %-12s %7.2fx  (>= %sx%s)  %s%n", t.database(), t.workers(),
+                        t.met() ? "met" : t.outOfReach() ? "out of reach" : "MISSED", t.value(), number(t.goal().atLeast()),
+                        t.ceiling() == null ? "" : String.format(Locale.ROOT, ", ceiling %.1fx", t.ceiling()), t.goal().description()));
+            }
+        }
         out.append("\nOperations:\n");
         for (List<Benchmark.Measured> group : Benchmark.GROUPS) {
             for (Benchmark.Measured m : group) {
@@ -128,7 +137,24 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
                     .put("errorSample", r.errorSample())
                     .<ObjectNode>set("jobsPerSecond", r.jobsPerSecond() == null ? null : Documents.measure(r.jobsPerSecond()));
         }
+        ArrayNode targets = document.putArray("targets");
+        for (Targets.Result t : Targets.of(rows)) {
+            targets.addObject()
+                    .put("database", t.database())
+                    .put("workers", t.workers())
+                    .put("operation", t.goal().operation())
+                    .put("versus", t.goal().versus())
+                    .put("atLeast", t.goal().atLeast())
+                    .<ObjectNode>set("value", Documents.measure(t.value()))
+                    .<ObjectNode>set("ceiling", t.ceiling() == null ? null : Documents.measure(t.ceiling()))
+                    .put("met", t.met())
+                    .put("description", t.goal().description());
+        }
         return Documents.render(document);
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static String seconds(long millis) {
