@@ -232,7 +232,9 @@ public final class Idem implements Operations {
     public List<Got> getOrCreateAll(Table table, List<Values> rows) {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(rows, "rows");
-        return transactions.withOwnConnection(c -> getOrCreateAll.run(c, table, rows));
+        // Proof: the retry created every distinct key, so none of them existed, and the lost attempt committed none.
+        return transactions.withOwnConnection(c -> getOrCreateAll.run(c, table, rows), OnLostConnection.idempotent(
+                all -> all.stream().filter(Got::created).count() == all.stream().map(Got::row).distinct().count()));
     }
 
     @Override
@@ -253,41 +255,41 @@ public final class Idem implements Operations {
 
     @Override
     public List<Claim> claim(Queue queue, String worker, int limit, Duration lease) {
-        return transactions.withOwnConnection(c -> claims.claim(c, queue, worker, limit, lease));
+        return transactions.withOwnConnection(c -> claims.claim(c, queue, worker, limit, lease), OnLostConnection.always());
     }
 
     @Override
     public boolean finish(Queue queue, Claim claim, Values changes) {
-        return transactions.withOwnConnection(c -> claims.finish(c, queue, claim, changes));
+        return transactions.withOwnConnection(c -> claims.finish(c, queue, claim, changes), OnLostConnection.idempotent(finished -> finished));
     }
 
     @Override
     public boolean release(Queue queue, Claim claim, Values changes) {
-        return transactions.withOwnConnection(c -> claims.release(c, queue, claim, changes));
+        return transactions.withOwnConnection(c -> claims.release(c, queue, claim, changes), OnLostConnection.idempotent(released -> released));
     }
 
     @Override
     public boolean renew(Queue queue, Claim claim, Duration lease) {
-        return transactions.withOwnConnection(c -> claims.renew(c, queue, claim, lease));
+        return transactions.withOwnConnection(c -> claims.renew(c, queue, claim, lease), OnLostConnection.idempotent(renewed -> renewed));
     }
 
     @Override
     public Row update(Table table, Values key, Function<? super Row, Values> change) {
-        return transactions.withOwnConnection(c -> updates.update(c, table, key, change));
+        return transactions.withOwnConnection(c -> updates.update(c, table, key, change), OnLostConnection.beforeCommit());
     }
 
     @Override
     public List<Row> updateAll(Table table, List<Values> keys, Function<? super List<Row>, ? extends List<Values>> change) {
-        return transactions.withOwnConnection(c -> updates.updateAll(c, table, List.copyOf(keys), change));
+        return transactions.withOwnConnection(c -> updates.updateAll(c, table, List.copyOf(keys), change), OnLostConnection.beforeCommit());
     }
 
     @Override
     public Row increment(Table table, Values key, String column, long delta) {
-        return transactions.withOwnConnection(c -> updates.increment(c, table, key, column, delta));
+        return transactions.withOwnConnection(c -> updates.increment(c, table, key, column, delta), OnLostConnection.beforeCommit());
     }
 
     @Override
     public Got updateOrCreate(Table table, Values key, Values values) {
-        return transactions.withOwnConnection(c -> updates.updateOrCreate(c, table, key, values));
+        return transactions.withOwnConnection(c -> updates.updateOrCreate(c, table, key, values), OnLostConnection.idempotent(Got::created));
     }
 }

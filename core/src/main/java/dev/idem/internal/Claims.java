@@ -184,7 +184,8 @@ public final class Claims {
             return updated > 0;
         } catch (SQLException e) {
             Statements.rollbackTo(connection, savepoint, e);
-            throw database.translate(e, doing + " " + claim);
+            // A conditional update that commits by itself: lost in flight, it may have ended the claim, and a retry would answer false.
+            throw database.translateWrite(e, doing + " " + claim, connection);
         }
     }
 
