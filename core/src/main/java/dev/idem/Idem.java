@@ -33,10 +33,17 @@ import javax.sql.DataSource;
  *
  * <p>Called on {@code Idem} itself, each operation takes a connection from the data source and runs in
  * auto-commit mode, a transaction of its own; Idem retries it after a deadlock, a serialization failure
- * or {@code SQLITE_BUSY} (bounded, with jitter), and after a lost connection (each operation is idempotent by
- * its key, so it runs again on a new connection; when the lost attempt's write may have taken effect and
- * the retry cannot prove it did not, {@link OutcomeUnknownException} says so rather than guess a wrong
- * {@code created}). Through {@link #on(Connection)} the operations run inside
+ * or {@code SQLITE_BUSY} (bounded, with jitter, as the {@link RetryPolicy} allows), and after a lost
+ * connection where running it again cannot apply it twice: always when the database rolled the lost attempt
+ * back (it was lost before its write, or in a transaction of Idem's own before the COMMIT); after a write
+ * that commits by itself was lost in flight, only for the operations that are idempotent by key
+ * ({@code getOrCreate}, {@code getOrCreateAll}, {@code updateOrCreate}, the links, {@code finish},
+ * {@code release}, {@code renew}) and for {@code claim}, whose lost claim's rows return to the queue when
+ * their lease lapses. When the lost write may have taken effect and the retry cannot prove it did not (it
+ * found the row, the link, the claim already ended), or when the lost write is not idempotent (a
+ * one-statement {@code increment}, the COMMIT of an {@code update}, {@code updateAll} or
+ * {@code inTransaction}), {@link OutcomeUnknownException} says so rather than guess a wrong
+ * {@code created} or apply a change twice. Through {@link #on(Connection)} the operations run inside
  * the caller's transaction, which Idem never commits or rolls back: when only running the whole
  * transaction again can help, they throw {@link RetryTransactionException}, and
  * {@link #inTransaction(TransactionWork, RetryPolicy)} is the helper that does that.

@@ -83,7 +83,12 @@ public final class Claims {
             if (q.claimStatement != null) {
                 List<Object> parameters = new ArrayList<>(q.eligibleParameters);
                 parameters.addAll(List.of(limit, worker, millis, token));
-                rows = query(connection, q.claimStatement, parameters);
+                try {
+                    rows = query(connection, q.claimStatement, parameters);
+                } catch (SQLException e) {
+                    // In auto-commit mode the claim commits by itself: lost in flight, it may have taken rows.
+                    throw database.translateWrite(e, "claim rows of " + q.table.display, connection);
+                }
                 if (q.rules.claimedRowsUnordered()) {
                     rows.sort(inQueueOrder(q));
                 }
