@@ -33,10 +33,17 @@ import javax.sql.DataSource;
  *
  * <p>Called on {@code Idem} itself, each operation takes a connection from the data source and runs in
  * auto-commit mode, a transaction of its own; Idem retries it after a deadlock, a serialization failure
- * or {@code SQLITE_BUSY} (bounded, with jitter), and after a lost connection (each operation is idempotent by
- * its key, so it runs again on a new connection; when the lost attempt's write may have taken effect and
- * the retry cannot prove it did not, {@link OutcomeUnknownException} says so rather than guess a wrong
- * {@code created}). Through {@link #on(Connection)} the operations run inside
+ * or {@code SQLITE_BUSY} (bounded, with jitter, as the {@link RetryPolicy} allows), and after a lost
+ * connection where running it again cannot apply it twice: always when the database rolled the lost attempt
+ * back (it was lost before its write, or in a transaction of Idem's own before the COMMIT); after a write
+ * that commits by itself was lost in flight, only for the operations that are idempotent by key
+ * ({@code getOrCreate}, {@code getOrCreateAll}, {@code updateOrCreate}, the links, {@code finish},
+ * {@code release}, {@code renew}) and for {@code claim}, whose lost claim's rows return to the queue when
+ * their lease lapses. When the lost write may have taken effect and the retry cannot prove it did not (it
+ * found the row, the link, the claim already ended), or when the lost write is not idempotent (a
+ * one-statement {@code increment}, the COMMIT of an {@code update}, {@code updateAll} or
+ * {@code inTransaction}), {@link OutcomeUnknownException} says so rather than guess a wrong
+ * {@code created} or apply a change twice. Through {@link #on(Connection)} the operations run inside
  * the caller's transaction, which Idem never commits or rolls back: when only running the whole
  * transaction again can help, they throw {@link RetryTransactionException}, and
  * {@link #inTransaction(TransactionWork, RetryPolicy)} is the helper that does that.
@@ -232,7 +239,9 @@ public final class Idem implements Operations {
     public List<Got> getOrCreateAll(Table table, List<Values> rows) {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(rows, "rows");
-        return transactions.withOwnConnection(c -> getOrCreateAll.run(c, table, rows));
+        // Proof: the retry created every distinct key, so none of them existed, and the lost attempt committed none.
+        return transactions.withOwnConnection(c -> getOrCreateAll.run(c, table, rows), OnLostConnection.idempotent(
+                all -> all.stream().filter(Got::created).count() == all.stream().map(Got::row).distinct().count()));
     }
 
     @Override
@@ -253,41 +262,41 @@ public final class Idem implements Operations {
 
     @Override
     public List<Claim> claim(Queue queue, String worker, int limit, Duration lease) {
-        return transactions.withOwnConnection(c -> claims.claim(c, queue, worker, limit, lease));
+        return transactions.withOwnConnection(c -> claims.claim(c, queue, worker, limit, lease), OnLostConnection.always());
     }
 
     @Override
     public boolean finish(Queue queue, Claim claim, Values changes) {
-        return transactions.withOwnConnection(c -> claims.finish(c, queue, claim, changes));
+        return transactions.withOwnConnection(c -> claims.finish(c, queue, claim, changes), OnLostConnection.idempotent(finished -> finished));
     }
 
     @Override
     public boolean release(Queue queue, Claim claim, Values changes) {
-        return transactions.withOwnConnection(c -> claims.release(c, queue, claim, changes));
+        return transactions.withOwnConnection(c -> claims.release(c, queue, claim, changes), OnLostConnection.idempotent(released -> released));
     }
 
     @Override
     public boolean renew(Queue queue, Claim claim, Duration lease) {
-        return transactions.withOwnConnection(c -> claims.renew(c, queue, claim, lease));
+        return transactions.withOwnConnection(c -> claims.renew(c, queue, claim, lease), OnLostConnection.idempotent(renewed -> renewed));
     }
 
     @Override
     public Row update(Table table, Values key, Function<? super Row, Values> change) {
-        return transactions.withOwnConnection(c -> updates.update(c, table, key, change));
+        return transactions.withOwnConnection(c -> updates.update(c, table, key, change), OnLostConnection.beforeCommit());
     }
 
     @Override
     public List<Row> updateAll(Table table, List<Values> keys, Function<? super List<Row>, ? extends List<Values>> change) {
-        return transactions.withOwnConnection(c -> updates.updateAll(c, table, List.copyOf(keys), change));
+        return transactions.withOwnConnection(c -> updates.updateAll(c, table, List.copyOf(keys), change), OnLostConnection.beforeCommit());
     }
 
     @Override
     public Row increment(Table table, Values key, String column, long delta) {
-        return transactions.withOwnConnection(c -> updates.increment(c, table, key, column, delta));
+        return transactions.withOwnConnection(c -> updates.increment(c, table, key, column, delta), OnLostConnection.beforeCommit());
     }
 
     @Override
     public Got updateOrCreate(Table table, Values key, Values values) {
-        return transactions.withOwnConnection(c -> updates.updateOrCreate(c, table, key, values));
+        return transactions.withOwnConnection(c -> updates.updateOrCreate(c, table, key, values), OnLostConnection.idempotent(Got::created));
     }
 }

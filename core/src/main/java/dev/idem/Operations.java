@@ -92,6 +92,8 @@ public interface Operations {
      * @return true when the row was finished by this call; false when the claim no longer held it
      * @throws IllegalArgumentException when {@code changes} leave every eligible column as the queue waits for it,
      *         or name the key or a claim column
+     * @throws OutcomeUnknownException when the connection was lost with the update in flight and a retry found the
+     *         claim ended: the lost update may have finished the row; never a false {@code false}
      */
     boolean finish(Queue queue, Claim claim, Values changes);
 
@@ -159,6 +161,8 @@ public interface Operations {
      * @throws NoSuchRowException when no row has the key
      * @throws IntegrityViolationException when the column is NULL (NULL plus anything is NULL), or the sum
      *         does not fit the column's type; nothing was written
+     * @throws OutcomeUnknownException when the connection was lost with the statement (or the COMMIT) in flight:
+     *         it added once or not at all, and Idem does not run it again, which could add twice
      */
     Row increment(Table table, Values key, String column, long delta);
 

@@ -83,7 +83,12 @@ public final class Claims {
             if (q.claimStatement != null) {
                 List<Object> parameters = new ArrayList<>(q.eligibleParameters);
                 parameters.addAll(List.of(limit, worker, millis, token));
-                rows = query(connection, q.claimStatement, parameters);
+                try {
+                    rows = query(connection, q.claimStatement, parameters);
+                } catch (SQLException e) {
+                    // In auto-commit mode the claim commits by itself: lost in flight, it may have taken rows.
+                    throw database.translateWrite(e, "claim rows of " + q.table.display, connection);
+                }
                 if (q.rules.claimedRowsUnordered()) {
                     rows.sort(inQueueOrder(q));
                 }
@@ -184,7 +189,8 @@ public final class Claims {
             return updated > 0;
         } catch (SQLException e) {
             Statements.rollbackTo(connection, savepoint, e);
-            throw database.translate(e, doing + " " + claim);
+            // A conditional update that commits by itself: lost in flight, it may have ended the claim, and a retry would answer false.
+            throw database.translateWrite(e, doing + " " + claim, connection);
         }
     }
 

@@ -169,7 +169,7 @@ public final class GetOrCreate {
             if (d.returnsInsertedRows()) {
                 row = hasResults ? Statements.readRow(ps.getResultSet(), shape, sql, 0) : null;
             } else {
-                row = select(connection, shape, shape.selectByKey, values.subList(0, shape.key.size()).toArray());
+                row = readBack(connection, shape, values.subList(0, shape.key.size()).toArray());
             }
             Statements.release(connection, savepoint);
             return row;
@@ -207,6 +207,21 @@ public final class GetOrCreate {
             }
         }
         return values;
+    }
+
+    /**
+     * The row just inserted by a dialect that does not return it. In auto-commit mode the insert has
+     * committed: a connection lost now leaves a created row the answer cannot tell, so the outcome is unknown.
+     */
+    private Row readBack(Connection connection, Shape shape, Object[] keyValues) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(shape.selectByKey)) {
+            Statements.bind(ps, keyValues);
+            try (ResultSet rs = ps.executeQuery()) {
+                return Statements.readRow(rs, shape, shape.selectByKey, 0);
+            }
+        } catch (SQLException e) {
+            throw database.translateWrite(e, "read back the row inserted into " + shape.display, connection);
+        }
     }
 
     private Row select(Connection connection, Shape shape, String sql, Object[] keyValues) throws SQLException {

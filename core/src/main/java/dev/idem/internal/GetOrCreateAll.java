@@ -1,6 +1,8 @@
 package dev.idem.internal;
 
 import dev.idem.Got;
+import dev.idem.IdemException;
+import dev.idem.OutcomeUnknownException;
 import dev.idem.Row;
 import dev.idem.Table;
 import dev.idem.Values;
@@ -97,7 +99,7 @@ public final class GetOrCreateAll {
             return null;
         };
         if (arrays && chunks.size() <= 1) {
-            work.run(connection); // one statement: auto-commit keeps it atomic
+            runAfterWrite(connection, work, shape); // one statement: auto-commit keeps it atomic
         } else if (!chunks.isEmpty()) {
             transactions.asOneTransaction(connection, work);
         }
@@ -110,6 +112,25 @@ public final class GetOrCreateAll {
             }
         }
         return Arrays.asList(results);
+    }
+
+    /**
+     * Runs {@code work}, whose first statement writes, on {@code connection}. In auto-commit mode that
+     * statement commits by itself, so a connection lost at any later step (re-reading keys that lost a race,
+     * one key at a time) leaves rows this call created that its answer cannot tell: the outcome is unknown.
+     */
+    private void runAfterWrite(Connection connection, Transactions.Operation<Void> work, Shape shape) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        try {
+            work.run(connection);
+        } catch (IdemException e) {
+            if (!autoCommit || e instanceof OutcomeUnknownException || !database.lostConnection(e)) {
+                throw e;
+            }
+            throw new OutcomeUnknownException("Could not finish the get-or-create of a batch in " + shape.display + ": its insert committed by"
+                    + " itself, and the connection was lost before every row was read; which rows this call created is unknown. "
+                    + e.getMessage(), e.getCause());
+        }
     }
 
     /** Checks every input before anything is written: the key complete and without NULL, no key column among the defaults. */

@@ -106,6 +106,16 @@ public final class Transactions {
         public static <T> OnLostConnection<T> idempotent(Predicate<T> proof) {
             return new OnLostConnection<>(true, proof);
         }
+
+        /**
+         * An operation whose lost attempt leaves nothing a later attempt must answer for, whatever it wrote:
+         * always run again, and the retry's answer is the answer. A claim is one: the rows a lost claim took
+         * are held under a token no one knows, so no one can finish them, and they return to the queue when
+         * their lease lapses, as a dead worker's do.
+         */
+        public static <T> OnLostConnection<T> always() {
+            return new OnLostConnection<>(true, result -> true);
+        }
     }
 
     /**

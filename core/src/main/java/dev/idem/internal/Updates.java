@@ -156,7 +156,8 @@ public final class Updates {
             if (database.isOutOfRange(e)) {
                 throw outOfRange(shape, key, column, e);
             }
-            throw database.translate(e, "increment " + column + " of " + shape.display);
+            // Outside a transaction the statement commits by itself: lost in flight, it may have added, and must not add twice.
+            throw database.translateWrite(e, "increment " + column + " of " + shape.display, connection);
         } catch (RuntimeException e) {
             Statements.rollbackTo(connection, savepoint, e);
             throw e;

@@ -36,17 +36,37 @@ interface FaultProbe<T> {
         return sql.contains("insert into");
     }
 
-    /**
-     * True where the write runs in a transaction of Idem's own rather than committing by itself, so that a
-     * lost answer to it leaves nothing committed: addLinks where it takes a read and an insert.
-     */
-    default boolean writesInATransaction(Engine engine) {
-        return false;
+    /** What Idem does on its own connection when the connection is lost with the write in flight. */
+    enum OnLoss {
+        /** The write runs in a transaction of Idem's own, which the database rolls back: run again, the answer exact. */
+        RUN_AGAIN,
+        /**
+         * The write commits by itself, and leaves nothing a retry must answer for: run again, the answer is the
+         * retry's (a claim; the lost claim's rows wait under an unknown token for their lease to lapse).
+         */
+        RUN_AGAIN_WHATEVER_WAS_WRITTEN,
+        /**
+         * The write commits by itself and is idempotent by key: run again; when the retry finds the effect already
+         * there, {@code OutcomeUnknownException}, since the lost write may have made it.
+         */
+        RUN_AGAIN_UNLESS_FOUND_DONE,
+        /** The write commits by itself and is not idempotent (an increment): {@code OutcomeUnknownException} at once, never run again. */
+        UNKNOWN
+    }
+
+    /** What Idem's own connection does after a loss with the write in flight, on {@code engine}. */
+    default OnLoss onLoss(Engine engine) {
+        return OnLoss.RUN_AGAIN_UNLESS_FOUND_DONE;
     }
 
     /** True for the (lower-cased) SQL of the statement that waits for the lock {@link #holdLock} takes. */
     default boolean waitsOnLock(String sql) {
         return isWrite(sql);
+    }
+
+    /** False for an operation that never waits on a lock another transaction holds (a claim skips such rows). */
+    default boolean canWaitOnLock() {
+        return true;
     }
 
     /** In {@code holder}'s open transaction, takes the lock the write needs; the holder rolls back afterwards. */
@@ -178,8 +198,8 @@ interface FaultProbe<T> {
         }
 
         @Override
-        public boolean writesInATransaction(Engine engine) {
-            return engine.isMysqlFamily() || engine == Engine.H2;
+        public OnLoss onLoss(Engine engine) {
+            return engine.isMysqlFamily() || engine == Engine.H2 ? OnLoss.RUN_AGAIN : OnLoss.RUN_AGAIN_UNLESS_FOUND_DONE;
         }
 
         @Override
@@ -314,6 +334,66 @@ interface FaultProbe<T> {
         @Override
         public String toString() {
             return "inTransaction";
+        }
+    };
+
+    /** getOrCreateAll of the tags "a", "b" and "c", with a default colour: one row each, all or nothing. */
+    FaultProbe<List<Got>> GET_OR_CREATE_ALL = new FaultProbe<>() {
+        private static final List<String> TITLES = List.of("a", "b", "c");
+
+        @Override
+        public void setUp(TestDatabase db) throws SQLException {
+            Schemas.tags(db);
+        }
+
+        @Override
+        public List<Got> run(Idem idem, Operations ops) {
+            return ops.getOrCreateAll(TAG, TITLES.stream().map(t -> Values.of("title", t, "color", "red")).toList());
+        }
+
+        /** PostgreSQL reads and inserts the batch in one statement that commits by itself; elsewhere a read and an insert, in a transaction. */
+        @Override
+        public OnLoss onLoss(Engine engine) {
+            return engine == Engine.POSTGRESQL ? OnLoss.RUN_AGAIN_UNLESS_FOUND_DONE : OnLoss.RUN_AGAIN;
+        }
+
+        @Override
+        public void holdLock(Session holder) throws Exception {
+            holder.execute("insert into tag (title, color) values ('b', 'blue')");
+        }
+
+        @Override
+        public long effect(TestDatabase db) throws SQLException {
+            return count(db, "select count(*) from tag where title in ('a', 'b', 'c')");
+        }
+
+        @Override
+        public long whole() {
+            return 3;
+        }
+
+        @Override
+        public void checkResult(TestDatabase db, List<Got> all) throws SQLException {
+            for (int i = 0; i < TITLES.size(); i++) {
+                Got got = all.get(i);
+                String title = TITLES.get(i);
+                if (!title.equals(got.row().get("title")) || got.longId() != count(db, "select id from tag where title = '" + title + "'")) {
+                    throw new AssertionError("returned " + got + " for " + title + ", which is not the stored row");
+                }
+                if (got.created() && !"red".equals(got.row().get("color"))) {
+                    throw new AssertionError("created() is true for " + got + ", yet the stored row is not the one this call inserted");
+                }
+            }
+        }
+
+        @Override
+        public boolean claimsEffect(List<Got> all) {
+            return all.stream().allMatch(Got::created);
+        }
+
+        @Override
+        public String toString() {
+            return "getOrCreateAll";
         }
     };
 
