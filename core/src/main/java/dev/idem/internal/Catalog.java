@@ -38,12 +38,20 @@ final class Catalog {
      * @param columnTypes a query naming each column's type as a cast accepts it (no length, so that a cast never
      *        truncates), bound with the table's quoted name; for statements that bind a column's values as one
      *        array (PostgreSQL); or null
+     * @param columns a query naming the table's columns, read instead of the driver's metadata where that
+     *        mangles some names; bound with the table's name, then its owner (its schema, or its database where
+     *        schemas are catalogs), and answering (table name, column name) in the columns' order, since a
+     *        case-insensitive catalog also answers for a table named with another case; or null
+     * @param uniqueIndexParts a query naming the parts of every unique index and the primary key, read instead of
+     *        the driver's metadata where that mangles some names; bound as {@code columns} and answering (table
+     *        name, index name, column name), the column NULL for a part that does not cover a whole column (an
+     *        expression, a prefix, a WHERE clause); or null
      */
     record Rules(boolean schemasAreCatalogs, boolean hasCurrentSchema, String searchPath, boolean searchEverySchema, String partialIndexes,
-                 String columnTypes) {
+                 String columnTypes, String columns, String uniqueIndexParts) {
 
         Rules(boolean schemasAreCatalogs, boolean hasCurrentSchema, String searchPath, boolean searchEverySchema, String partialIndexes) {
-            this(schemasAreCatalogs, hasCurrentSchema, searchPath, searchEverySchema, partialIndexes, null);
+            this(schemasAreCatalogs, hasCurrentSchema, searchPath, searchEverySchema, partialIndexes, null, null, null);
         }
     }
 
@@ -73,7 +81,7 @@ final class Catalog {
         String owner = rules.schemasAreCatalogs() ? found.catalog : found.schema;
         String quotedName = (qualify && owner != null ? dialect.quote(owner) + "." : "") + dialect.quote(found.name);
 
-        List<String> columns = columns(meta, found);
+        List<String> columns = columns(connection, rules, meta, found);
         List<String> key = new ArrayList<>();
         for (String requested : table.keyColumns()) {
             String column = pick(requested, columns);
@@ -93,7 +101,7 @@ final class Catalog {
                         + "'; its columns are " + columns);
             }
         }
-        Set<String> keyIndexes = uniqueIndexesCovering(meta, found, key);
+        Set<String> keyIndexes = uniqueIndexesCovering(connection, rules, meta, found, key);
         if (!keyIndexes.isEmpty()) {
             keyIndexes.removeAll(partialIndexes(connection, rules, found));
         }
@@ -192,8 +200,18 @@ final class Catalog {
         return null;
     }
 
-    private static List<String> columns(DatabaseMetaData meta, Located table) throws SQLException {
+    private static List<String> columns(Connection connection, Rules rules, DatabaseMetaData meta, Located table) throws SQLException {
         List<String> columns = new ArrayList<>();
+        if (rules.columns() != null) {
+            try (PreparedStatement ps = byNameAndOwner(connection, rules, rules.columns(), table); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (table.name.equals(rs.getString(1))) {
+                        columns.add(rs.getString(2));
+                    }
+                }
+            }
+            return columns;
+        }
         try (ResultSet rs = meta.getColumns(table.catalog, table.schema == null ? null : escapePattern(table.schema, meta.getSearchStringEscape()),
                 escapePattern(table.name, meta.getSearchStringEscape()), null)) {
             while (rs.next()) {
@@ -229,9 +247,25 @@ final class Catalog {
     }
 
     /** Names of the primary key and the unique, non-partial indexes whose columns are exactly {@code key}. */
-    private static Set<String> uniqueIndexesCovering(DatabaseMetaData meta, Located table, List<String> key) throws SQLException {
+    private static Set<String> uniqueIndexesCovering(Connection connection, Rules rules, DatabaseMetaData meta, Located table, List<String> key)
+            throws SQLException {
         Map<String, Set<String>> indexes = new LinkedHashMap<>();
         Set<String> partial = new HashSet<>();
+        if (rules.uniqueIndexParts() != null) {
+            try (PreparedStatement ps = byNameAndOwner(connection, rules, rules.uniqueIndexParts(), table); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (table.name.equals(rs.getString(1))) {
+                        String index = rs.getString(2);
+                        String column = rs.getString(3);
+                        if (column == null) {
+                            partial.add(index);
+                        }
+                        indexes.computeIfAbsent(index, i -> new TreeSet<>()).add(String.valueOf(column));
+                    }
+                }
+            }
+            return covering(indexes, partial, key);
+        }
         try (ResultSet rs = meta.getIndexInfo(table.catalog, table.schema, table.name, true, true)) {
             while (rs.next()) {
                 String index = rs.getString("INDEX_NAME");
@@ -251,6 +285,10 @@ final class Catalog {
                 indexes.computeIfAbsent(name == null ? "PRIMARY KEY" : name, i -> new TreeSet<>()).add(rs.getString("COLUMN_NAME"));
             }
         }
+        return covering(indexes, partial, key);
+    }
+
+    private static Set<String> covering(Map<String, Set<String>> indexes, Set<String> partial, List<String> key) {
         Set<String> wanted = new TreeSet<>(key);
         Set<String> covering = new TreeSet<>();
         indexes.forEach((name, cols) -> {
@@ -259,6 +297,18 @@ final class Catalog {
             }
         });
         return covering;
+    }
+
+    private static PreparedStatement byNameAndOwner(Connection connection, Rules rules, String sql, Located table) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        try {
+            ps.setString(1, table.name);
+            ps.setString(2, rules.schemasAreCatalogs() ? table.catalog : table.schema);
+            return ps;
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
+        }
     }
 
     /** The stored name among {@code candidates} for a requested one: exact, else the only case-insensitive match. */

@@ -23,11 +23,16 @@ import java.util.List;
 final class InnoDbDialect implements Dialect {
 
     /**
-     * A schema is a database, which Connector/J reports as the catalog. A prefix index
-     * ({@code unique (title(3))}) makes only part of a value unique, and the JDBC metadata does not show it.
+     * A schema is a database, which Connector/J reports as the catalog. Columns and unique indexes are read
+     * from {@code information_schema}, by exact name: Connector/J's metadata takes a name that begins and ends
+     * with a backtick for a quoted one, and finds no columns for a name with a backslash. A prefix index
+     * ({@code unique (title(3))}) or a functional key part makes only part of a value unique: its part has no
+     * whole column.
      */
-    static final Catalog.Rules CATALOG = new Catalog.Rules(true, true, null, false,
-            "select index_name from information_schema.statistics where table_name = ? and table_schema = ? and sub_part is not null");
+    static final Catalog.Rules CATALOG = new Catalog.Rules(true, true, null, false, null, null,
+            "select table_name, column_name from information_schema.columns where table_name = ? and table_schema = ? order by ordinal_position",
+            "select table_name, index_name, case when sub_part is null then column_name end from information_schema.statistics"
+                    + " where table_name = ? and table_schema = ? and non_unique = 0");
 
     /**
      * InnoDB's locking read locks every index record it scans, so a queue without an index on its eligible
@@ -65,8 +70,18 @@ final class InnoDbDialect implements Dialect {
         return name;
     }
 
+    /**
+     * Refuses a name with a backslash: Connector/J, which parses every statement to find its parameters,
+     * reads a backslash inside a quoted name as an escape (as it would inside a string), so the closing
+     * backtick seems escaped and the parameters after the name are lost or misplaced.
+     */
     @Override
     public String quote(String identifier) {
+        if (identifier.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("The name '" + identifier + "' contains a backslash, which MySQL Connector/J reads as an escape"
+                    + " inside a quoted name, losing the statement's parameters; rename it without the backslash (rename table, or alter table"
+                    + " ... rename column) to use it through Idem");
+        }
         return '`' + identifier.replace("`", "``") + '`';
     }
 

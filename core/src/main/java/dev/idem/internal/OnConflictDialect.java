@@ -29,9 +29,20 @@ import java.util.List;
  */
 final class OnConflictDialect implements Dialect {
 
-    /** PostgreSQL looks for an unqualified name along its search path, and nowhere else. */
+    /**
+     * PostgreSQL looks for an unqualified name along its search path, and nowhere else. Unique indexes are read
+     * from {@code pg_index}: pgjdbc's metadata names an index's columns by trimming the quotes off
+     * {@code pg_get_indexdef}, which leaves a column named with a double quote unrecognisable. Only an index's
+     * key columns count, not its {@code INCLUDE} ones; an expression or a WHERE clause covers no whole column.
+     */
     static final Catalog.Rules POSTGRESQL_CATALOG = new Catalog.Rules(false, true, "select unnest(current_schemas(false))", false, null,
-            "select attname, format_type(atttypid, null) from pg_attribute where attrelid = ?::regclass and attnum > 0 and not attisdropped");
+            "select attname, format_type(atttypid, null) from pg_attribute where attrelid = ?::regclass and attnum > 0 and not attisdropped",
+            null,
+            "select t.relname, i.relname, case when x.indpred is null then a.attname end from pg_index x"
+                    + " join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace join pg_class i on i.oid = x.indexrelid"
+                    + " cross join lateral unnest(x.indkey::int2[]) with ordinality as k(attnum, position)"
+                    + " left join pg_attribute a on a.attrelid = x.indrelid and a.attnum = k.attnum"
+                    + " where t.relname = ? and n.nspname = ? and x.indisunique and k.position <= x.indnkeyatts");
 
     /** A savepoint name of Idem's own; a caller's savepoint of the same name is shadowed, then uncovered again, never lost. */
     private static final String SAVEPOINT = "idem_savepoint";

@@ -17,6 +17,7 @@ import dev.idem.testing.Engine;
 import dev.idem.testing.JdbcSpy;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
+import java.util.List;
 import java.util.Locale;
 
 /** What cannot be race-free is refused before any data is touched; names are quoted, values bound. */
@@ -43,7 +44,8 @@ class RefusalsTest {
                     () -> idem.getOrCreate(Table.named(table).key("title"), Values.of("title", "x")));
             assertTrue(e.getMessage().contains("unique"), e::getMessage);
         }
-        assertEquals(0, spy.count(), "statements run: " + spy.executed());
+        // Catalog reads (bound with the table's name) may run; no statement on the tables themselves.
+        assertEquals(List.of(), spy.executed().stream().filter(sql -> sql.contains("loose") || sql.contains("wider")).toList());
         try (Connection c = db.connect()) {
             assertEquals(0, Naive.count(c, "select count(*) from loose") + Naive.count(c, "select count(*) from wider"));
         }
