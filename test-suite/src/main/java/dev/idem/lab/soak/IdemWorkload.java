@@ -152,11 +152,11 @@ final class IdemWorkload implements Workload {
     }
 
     @Override
-    public void drain(History history, long deadlineNanos) throws InterruptedException {
+    public void drain(History history, long deadlineNanos) throws InterruptedException, SQLException {
         while (System.nanoTime() < deadlineNanos) {
             List<Claim> claims = idem.claim(Schema.TASKS, "drain", 100, LEASE);
             if (claims.isEmpty()) {
-                if (waiting() == 0) {
+                if (Soak.waiting(pool) == 0) {
                     return;
                 }
                 Thread.sleep(200); // rows whose claim failed come back when their lease lapses
@@ -167,16 +167,6 @@ final class IdemWorkload implements Workload {
                     history.queue.finished(((Number) claim.key()).longValue());
                 }
             }
-        }
-    }
-
-    private long waiting() {
-        try (Connection c = pool.getConnection(); var s = c.createStatement();
-             var rs = s.executeQuery("select count(*) from soak_task where status = 'new'")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not count the waiting rows", e);
         }
     }
 }

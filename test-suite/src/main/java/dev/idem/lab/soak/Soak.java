@@ -81,6 +81,8 @@ public final class Soak {
         try (Connection c = pool.getConnection()) {
             checker.check(c);
         }
+        progress.accept(String.format(Locale.ROOT, "%s: drained the queue and checked the history in %.1f s", name,
+                (System.nanoTime() - started) / 1e9 - elapsed));
         long operations = outcomes.byKind().values().stream().mapToLong(Outcomes.Counts::calls).sum();
         return new SoakResult(name, version, workload.id(), settings.workers(), operations, elapsed, outcomes.byKind(), outcomes.errors(),
                 outcomes.errorSamples(), countFinished(pool) - finishedBefore, checker.checked(), checker.violations().count(),
@@ -112,7 +114,10 @@ public final class Soak {
             }
             if (call.queueEmpty) {
                 try {
-                    schema.addTasks(pool, Schema.REFILL);
+                    // A claim may come back empty while every waiting row is held by other workers: refill only a short queue.
+                    if (waiting(pool) < Schema.REFILL) {
+                        schema.addTasks(pool, Schema.REFILL);
+                    }
                 } catch (SQLException e) {
                     outcomes.failed(Kind.CLAIM_FINISH, e);
                 }
@@ -130,8 +135,15 @@ public final class Soak {
     }
 
     private static long countFinished(DataSource pool) throws SQLException {
-        try (Connection c = pool.getConnection(); var s = c.createStatement();
-             var rs = s.executeQuery("select count(*) from soak_task where status = 'done'")) {
+        return count(pool, "select count(*) from soak_task where status = 'done'");
+    }
+
+    static long waiting(DataSource pool) throws SQLException {
+        return count(pool, "select count(*) from soak_task where status = 'new'");
+    }
+
+    private static long count(DataSource pool, String sql) throws SQLException {
+        try (Connection c = pool.getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
