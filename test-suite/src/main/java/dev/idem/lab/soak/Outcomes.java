@@ -32,6 +32,7 @@ final class Outcomes {
     private final Map<Kind, LongAdder[]> counts = new EnumMap<>(Kind.class);
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, String> samples = new ConcurrentHashMap<>();
+    private final LongAdder emptyClaims = new LongAdder();
 
     Outcomes() {
         for (Kind kind : Kind.values()) {
@@ -68,6 +69,15 @@ final class Outcomes {
                     n[End.REFUSED.ordinal()], n[End.ERROR.ordinal()]));
         }
         return all;
+    }
+
+    /** A claim found no row it could take. */
+    void emptyClaim() {
+        emptyClaims.increment();
+    }
+
+    long emptyClaims() {
+        return emptyClaims.sum();
     }
 
     /** Errors by exception class, sorted by name. */

@@ -27,8 +27,8 @@ final class Schema {
     static final Table ACCOUNT = Table.named("soak_account").key("id");
 
     /** Rows the queue starts with, and how many a worker adds when it finds none waiting. */
-    static final int BACKLOG = 1_000;
-    static final int REFILL = 500;
+    static final int BACKLOG = 200;
+    static final int REFILL = 200;
 
     private final AtomicLong lastTask = new AtomicLong();
 

@@ -85,7 +85,7 @@ public final class Soak {
                 (System.nanoTime() - started) / 1e9 - elapsed));
         long operations = outcomes.byKind().values().stream().mapToLong(Outcomes.Counts::calls).sum();
         return new SoakResult(name, version, workload.id(), settings.workers(), operations, elapsed, outcomes.byKind(), outcomes.errors(),
-                outcomes.errorSamples(), countFinished(pool) - finishedBefore, checker.checked(), checker.violations().count(),
+                outcomes.errorSamples(), outcomes.emptyClaims(), countFinished(pool) - finishedBefore, checker.checked(), checker.violations().count(),
                 checker.violations().first());
     }
 
@@ -113,6 +113,7 @@ public final class Soak {
                 }
             }
             if (call.queueEmpty) {
+                outcomes.emptyClaim();
                 try {
                     // A claim may come back empty while every waiting row is held by other workers: refill only a short queue.
                     if (waiting(pool) < Schema.REFILL) {

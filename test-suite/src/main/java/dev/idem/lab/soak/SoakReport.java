@@ -36,8 +36,8 @@ public record SoakReport(Instant startedAt, SoakSettings settings, List<Database
             SoakResult r = results.stream().filter(x -> x.database().equals(db.database())).findFirst().orElseThrow();
             out.append(String.format(Locale.ROOT, "%s (%s): %s%n", r.database(), r.version(), r.passed() ? "PASSED" : "FAILED"));
             out.append(String.format(Locale.ROOT, "  %,d operations in %.1f s: %,.0f/s; %,d retries asked for, %,d unknown outcomes, %,d errors;"
-                    + " %,d queue rows drained at the end%n", r.operations(), r.elapsedSeconds(), r.throughput(), r.retries(), r.unknown(),
-                    r.errorCount(), r.drainedRows()));
+                    + " %,d claims found no row; %,d queue rows drained at the end%n", r.operations(), r.elapsedSeconds(), r.throughput(),
+                    r.retries(), r.unknown(), r.errorCount(), r.emptyClaims(), r.drainedRows()));
             out.append(String.format(Locale.ROOT, "    %-18s %10s %10s %8s %8s %8s %8s%n", "operation", "calls", "succeeded", "retries", "unknown",
                     "refused", "errors"));
             r.byKind().forEach((kind, n) -> out.append(String.format(Locale.ROOT, "    %-18s %,10d %,10d %,8d %,8d %,8d %,8d%n", kind.id(), n.calls(),
@@ -89,6 +89,7 @@ public record SoakReport(Instant startedAt, SoakSettings settings, List<Database
             r.errors().forEach(errors::put);
             ObjectNode samples = node.putObject("errorSamples");
             r.errorSamples().forEach(samples::put);
+            node.put("emptyClaims", r.emptyClaims());
             node.put("drainedRows", r.drainedRows());
             Checker.Checked c = r.checked();
             node.putObject("checked")
