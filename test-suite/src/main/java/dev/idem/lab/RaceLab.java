@@ -3,6 +3,7 @@ package dev.idem.lab;
 import dev.idem.lab.bench.BenchCommand;
 import dev.idem.lab.race.RaceCommand;
 import dev.idem.lab.race.RaceOptions;
+import dev.idem.lab.soak.SoakCommand;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +20,16 @@ import picocli.CommandLine.Spec;
 /**
  * The race lab's command line. {@code race} (the default, so {@code race-lab} alone runs it) races each
  * scenario from the users' threads on real databases, naive code next to Idem; {@code bench} measures
- * Idem's speed against the raw statements. SQLite and H2 always run; PostgreSQL, MariaDB and MySQL run
+ * Idem's speed against the raw statements; {@code soak} runs every operation at once and checks the history
+ * of answers against the database. SQLite and H2 always run; PostgreSQL, MariaDB and MySQL run
  * when {@link dev.idem.testing.Servers} finds them. {@code race-lab --help}, {@code race-lab bench --help}.
  */
-@Command(name = "race-lab", subcommands = {RaceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+@Command(name = "race-lab", subcommands = {RaceCommand.class, BenchCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
         sortOptions = false,
         description = "Races each scenario from the users' threads on real databases, naive code next to Idem, and reports "
                 + "duplicates, errors by class, throughput and latency for each. Without a command it runs 'race'.",
-        footer = "%nrace-lab bench measures Idem's speed against the raw statements: race-lab bench --help.")
+        footer = "%nrace-lab bench measures Idem's speed against the raw statements: race-lab bench --help.%n"
+                + "race-lab soak runs every operation at once for a while and checks the history: race-lab soak --help.")
 public final class RaceLab implements Callable<Integer> {
 
     @Mixin
