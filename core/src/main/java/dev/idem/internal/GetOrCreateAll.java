@@ -29,8 +29,9 @@ import java.util.Set;
  * created it), sorted into one order that every caller shares, so that overlapping batches lock their
  * keys in the same order and never deadlock each other, and sent in chunks within the database's
  * parameter limit: on PostgreSQL one statement per chunk that reads and inserts, each column's values
- * bound as one array; elsewhere a read of the chunk's keys, then one multi-row insert of the missing
- * ones. A key that lost a race is read again by a new statement; whatever the chunk cannot settle (a
+ * bound as one array; on SQLite in auto-commit mode one statement that inserts the keys not yet there
+ * ({@link Dialect#insertMissingRows}), then a read of the others; elsewhere a read of the chunk's keys,
+ * then one multi-row insert of the missing ones. A key that lost a race is read again by a new statement; whatever the chunk cannot settle (a
  * row that vanished meanwhile, a value the driver hands back in another type) falls back to
  * {@link GetOrCreate}, one key at a time. Several statements that write run as one transaction.
  */
@@ -88,18 +89,21 @@ public final class GetOrCreateAll {
         sorted.sort(GetOrCreateAll::compare);
         boolean arrays = shape.readsOrInsertsInOneStatement && !connection.isReadOnly();
         List<List<Entry>> chunks = chunks(sorted, arrays ? d.maxParameters() : d.maxParameters() / Math.max(1, maxColumns(sorted)));
+        // In auto-commit mode, one chunk: where one statement inserts just the new keys, it needs no read before it, nor a transaction.
+        boolean insertFirst = !arrays && chunks.size() == 1 && connection.getAutoCommit() && !connection.isReadOnly()
+                && shape.insertMissingRows(chunks.get(0).get(0).columns, 1) != null;
         Transactions.Operation<Void> work = c -> {
             for (List<Entry> chunk : chunks) {
                 if (arrays) {
                     readOrInsert(c, d, table, shape, chunk, results);
                 } else {
-                    selectThenInsert(c, d, table, shape, chunk, results);
+                    selectThenInsert(c, d, table, shape, chunk, results, insertFirst);
                 }
             }
             return null;
         };
-        if (arrays && chunks.size() <= 1) {
-            runAfterWrite(connection, work, shape); // one statement: auto-commit keeps it atomic
+        if ((arrays || insertFirst) && chunks.size() <= 1) {
+            runAfterWrite(connection, work, shape); // one statement writes: auto-commit keeps it atomic
         } else if (!chunks.isEmpty()) {
             transactions.asOneTransaction(connection, work);
         }
@@ -260,10 +264,13 @@ public final class GetOrCreateAll {
 
     // Elsewhere: read the chunk's keys, insert the missing ones in one multi-row statement, read what that did not return.
 
-    private void selectThenInsert(Connection connection, Dialect d, Table table, Shape shape, List<Entry> chunk, Got[] results) throws SQLException {
+    private void selectThenInsert(Connection connection, Dialect d, Table table, Shape shape, List<Entry> chunk, Got[] results,
+                                  boolean insertFirst) throws SQLException {
         Map<List<Object>, Got> got = new HashMap<>();
-        for (Row row : select(connection, shape, chunk, false)) {
-            got.putIfAbsent(normalizedKey(shape, row), new Got(row, false, shape.generatedKey));
+        if (!insertFirst) {
+            for (Row row : select(connection, shape, chunk, false)) {
+                got.putIfAbsent(normalizedKey(shape, row), new Got(row, false, shape.generatedKey));
+            }
         }
         Set<List<Object>> inserted = new HashSet<>();
         for (int round = 1; round <= ROUNDS; round++) {
@@ -276,7 +283,7 @@ public final class GetOrCreateAll {
             if (missing.isEmpty()) {
                 break;
             }
-            List<Row> returned = insert(connection, d, shape, missing);
+            List<Row> returned = insert(connection, d, shape, missing, insertFirst && round == 1);
             if (returned == null) { // a key was taken meanwhile: read as current data, and insert the rest again
                 for (Row row : select(connection, shape, missing, true)) {
                     got.putIfAbsent(normalizedKey(shape, row), new Got(row, false, shape.generatedKey));
@@ -284,7 +291,8 @@ public final class GetOrCreateAll {
                 continue;
             }
             // An atomic insert that raised nothing inserted every row; one that skips existing keys returns those it inserted.
-            boolean all = !d.skipsKeyConflicts() || returned.size() == missing.size();
+            boolean skips = d.skipsKeyConflicts() || (insertFirst && round == 1);
+            boolean all = !skips || returned.size() == missing.size();
             List<Entry> unread = new ArrayList<>();
             Map<List<Object>, Row> byKey = new HashMap<>();
             returned.forEach(row -> byKey.putIfAbsent(normalizedKey(shape, row), row));
@@ -357,10 +365,10 @@ public final class GetOrCreateAll {
     }
 
     /** Inserts {@code entries} in one statement: the rows it returns (none where the dialect returns none), or null on a key conflict. */
-    private List<Row> insert(Connection connection, Dialect d, Shape shape, List<Entry> entries) throws SQLException {
-        String sql = shape.insertRows(entries.get(0).columns, entries.size());
-        // The batch always runs in a transaction (one of Idem's own in auto-commit mode), where a savepoint can be set.
-        Savepoint savepoint = d.insertRowsKeepsRowsOnFailure() ? connection.setSavepoint() : Statements.savepointIfNeeded(connection, d);
+    private List<Row> insert(Connection connection, Dialect d, Shape shape, List<Entry> entries, boolean onlyMissing) throws SQLException {
+        String sql = onlyMissing ? shape.insertMissingRows(entries.get(0).columns, entries.size()) : shape.insertRows(entries.get(0).columns, entries.size());
+        // The plain multi-row insert runs in a transaction (one of Idem's own in auto-commit mode), where a savepoint can be set.
+        Savepoint savepoint = !onlyMissing && d.insertRowsKeepsRowsOnFailure() ? connection.setSavepoint() : Statements.savepointIfNeeded(connection, d);
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int i = 1;
@@ -369,7 +377,7 @@ public final class GetOrCreateAll {
                     Statements.bindOne(ps, i++, v);
                 }
             }
-            if (d.returnsInsertedRowsInBulk()) {
+            if (onlyMissing || d.returnsInsertedRowsInBulk()) {
                 ps.execute();
                 try (ResultSet rs = ps.getResultSet()) {
                     String[] labels = null;

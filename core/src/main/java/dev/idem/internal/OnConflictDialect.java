@@ -172,6 +172,27 @@ final class OnConflictDialect implements Dialect {
         return Dialect.super.insertRows(table, columns, key, rows) + " on conflict (" + String.join(", ", key) + ") do nothing returning *";
     }
 
+    /**
+     * SQLite: {@code INSERT INTO t (c1, ...) SELECT * FROM (VALUES (?, ...), ...) v WHERE NOT EXISTS (SELECT 1
+     * FROM t WHERE t.key = v.columnK) ON CONFLICT (key) DO NOTHING RETURNING *}. The key column's affinity
+     * applies to the compared value, as it does to {@code key = ?}; the statement holds the write lock from
+     * its start, so nothing is inserted between its read and its insert.
+     */
+    @Override
+    public String insertMissingRows(String table, List<String> columns, List<String> key, int rows) {
+        if (!sqlite) {
+            return null;
+        }
+        String row = "(?" + ", ?".repeat(columns.size() - 1) + ")";
+        StringBuilder exists = new StringBuilder();
+        for (String k : key) {
+            exists.append(exists.length() == 0 ? " where " : " and ").append("t.").append(k).append(" = v.column").append(columns.indexOf(k) + 1);
+        }
+        return "insert into " + table + " (" + String.join(", ", columns) + ") select * from (values " + row + (", " + row).repeat(rows - 1)
+                + ") v where not exists (select 1 from " + table + " t" + exists + ") on conflict (" + String.join(", ", key)
+                + ") do nothing returning *";
+    }
+
     private static String unnest(int columns, List<String> types) {
         StringBuilder arrays = new StringBuilder();
         for (int i = 0; i < columns; i++) {

@@ -123,6 +123,11 @@ final class Shape {
         return dialect.insertRows(quotedName, quote(storedColumns), quote(key), rows);
     }
 
+    /** The insert of those of {@code rows} rows whose key is new, or null; see {@link Dialect#insertMissingRows}. */
+    String insertMissingRows(List<String> storedColumns, int rows) {
+        return dialect.insertMissingRows(quotedName, quote(storedColumns), quote(key), rows);
+    }
+
     /** Reads the rows whose key is one of {@code rows} sets of key values, bound one set after the other. */
     String selectByKeys(int rows, boolean locking) {
         StringBuilder where = new StringBuilder(" where ");

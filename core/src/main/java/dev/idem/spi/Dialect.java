@@ -121,6 +121,17 @@ public interface Dialect {
     }
 
     /**
+     * One statement that inserts those of {@code rows} rows of {@code columns} whose key is not in the
+     * table yet and returns the rows it inserted, bound as {@link #insertRows} is; or null (the default)
+     * where there is none. The read of the key comes before the insert, so that an existing key draws no
+     * identifier value (an {@code ON CONFLICT DO NOTHING} alone draws one on SQLite's AUTOINCREMENT).
+     * Used on a connection in auto-commit mode, where it saves the read before the insert.
+     */
+    default String insertMissingRows(String table, List<String> columns, List<String> key, int rows) {
+        return null;
+    }
+
+    /**
      * True when a failed {@link #insertRows} can keep the rows before the one that failed, so that Idem
      * must run it under a savepoint of its own; false by default (a failed statement changes nothing).
      */
