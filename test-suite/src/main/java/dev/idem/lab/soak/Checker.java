@@ -120,13 +120,19 @@ final class Checker {
         }
     }
 
-    /** Every queue row finished, and by exactly one finish that answered true (or one whose outcome is unknown). */
+    /**
+     * Every queue row finished, and by exactly one finish that answered true (or one whose outcome is unknown); the
+     * rows archived while the soak ran count with the others, and a row in both tables would show as seen twice.
+     */
     private void queue(Connection c) throws SQLException {
         BitSet seen = new BitSet();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select id, status from soak_task")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select id, status from soak_task union all select id, status from soak_task_done")) {
             while (rs.next()) {
                 long row = rs.getLong(1);
                 String status = rs.getString(2);
+                if (seen.get((int) row)) {
+                    violations.add("archived-twice", "queue row " + row, "both in the queue and in its archive");
+                }
                 seen.set((int) row);
                 queueRows++;
                 String subject = "queue row " + row;

@@ -117,6 +117,7 @@ public final class Soak {
                 try {
                     // A claim may come back empty while every waiting row is held by other workers: refill only a short queue.
                     if (waiting(pool) < Schema.REFILL) {
+                        schema.archiveFinished(pool);
                         schema.addTasks(pool, Schema.REFILL);
                     }
                 } catch (SQLException e) {
@@ -136,7 +137,7 @@ public final class Soak {
     }
 
     private static long countFinished(DataSource pool) throws SQLException {
-        return count(pool, "select count(*) from soak_task where status = 'done'");
+        return count(pool, "select count(*) from soak_task where status = 'done'") + count(pool, "select count(*) from soak_task_done");
     }
 
     static long waiting(DataSource pool) throws SQLException {
