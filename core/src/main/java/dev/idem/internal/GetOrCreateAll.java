@@ -273,6 +273,8 @@ public final class GetOrCreateAll {
             }
         }
         Set<List<Object>> inserted = new HashSet<>();
+        // The keys of the rows this chunk's inserts returned, as the database stores them.
+        Set<List<Object>> insertedRows = new HashSet<>();
         for (int round = 1; round <= ROUNDS; round++) {
             List<Entry> missing = new ArrayList<>();
             chunk.forEach(e -> {
@@ -296,6 +298,7 @@ public final class GetOrCreateAll {
             List<Entry> unread = new ArrayList<>();
             Map<List<Object>, Row> byKey = new HashMap<>();
             returned.forEach(row -> byKey.putIfAbsent(normalizedKey(shape, row), row));
+            insertedRows.addAll(byKey.keySet());
             for (Entry e : missing) {
                 Row row = byKey.get(e.normalized);
                 if (row != null || all) {
@@ -315,13 +318,29 @@ public final class GetOrCreateAll {
             }
             break;
         }
+        // Each row this chunk inserted is reported created by exactly one input: two inputs the database holds
+        // equal share one row, and a key stored converted (SQLite's numeric affinity turning a decimal into a
+        // REAL) comes back as a value no input gave, so its insert is recognised by the row the input reads.
+        Set<List<Object>> reported = new HashSet<>();
+        List<Entry> unmatched = new ArrayList<>();
         for (Entry e : chunk) {
             Got g = got.get(e.normalized);
-            if (g == null) { // a row that vanished, or a key read back in another type than given: one at a time
-                g = single.run(connection, table, e.key, e.defaults);
-                if (inserted.contains(e.normalized) && !g.created()) {
-                    g = new Got(g.row(), true, shape.generatedKey);
+            if (g == null) {
+                unmatched.add(e);
+            } else {
+                if (g.created()) {
+                    reported.add(normalizedKey(shape, g.row()));
                 }
+                results[e.index] = g;
+            }
+        }
+        for (Entry e : unmatched) { // a row that vanished, or a key read back in another type than given: one at a time
+            Got g = single.run(connection, table, e.key, e.defaults);
+            List<Object> stored = normalizedKey(shape, g.row());
+            if (g.created()) {
+                reported.add(stored);
+            } else if ((inserted.contains(e.normalized) || insertedRows.contains(stored)) && reported.add(stored)) {
+                g = new Got(g.row(), true, shape.generatedKey);
             }
             results[e.index] = g;
         }

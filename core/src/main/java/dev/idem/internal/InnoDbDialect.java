@@ -37,9 +37,13 @@ final class InnoDbDialect implements Dialect {
     /**
      * InnoDB's locking read locks every index record it scans, so a queue without an index on its eligible
      * and order columns is refused; a secondary index holds the primary key's columns after its own; a
-     * {@code TIMESTAMP} column stores an instant, converted from the session's time zone.
+     * {@code TIMESTAMP} column stores an instant, converted from the session's time zone. Indexes are read from
+     * {@code information_schema}, as the catalog's are: Connector/J's metadata takes a name that begins and
+     * ends with a backtick for a quoted one.
      */
-    static final QueueShape.Rules QUEUE = new QueueShape.Rules(true, true, true, false, true, false);
+    static final QueueShape.Rules QUEUE = new QueueShape.Rules(true, true, true, false, true, false,
+            "select table_name, index_name, column_name from information_schema.statistics where table_name = ? and table_schema = ?"
+                    + " order by index_name, seq_in_index");
 
     private final String name;
     private final boolean returning;

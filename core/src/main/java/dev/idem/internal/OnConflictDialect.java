@@ -51,8 +51,17 @@ final class OnConflictDialect implements Dialect {
     static final Catalog.Rules SQLITE_CATALOG = new Catalog.Rules(false, false, null, false,
             "select name from pragma_index_list(?) where partial = 1");
 
-    /** A claim without an index on the eligible and order columns scans the table: warned about, not refused. */
-    static final QueueShape.Rules POSTGRESQL_QUEUE = new QueueShape.Rules(true, false, false, false, false, false);
+    /**
+     * A claim without an index on the eligible and order columns scans the table: warned about, not refused.
+     * Indexes are read from {@code pg_index}, as the catalog's unique ones are: pgjdbc's metadata mangles a
+     * column named with a double quote.
+     */
+    static final QueueShape.Rules POSTGRESQL_QUEUE = new QueueShape.Rules(true, false, false, false, false, false,
+            "select t.relname, i.relname, a.attname from pg_index x"
+                    + " join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace join pg_class i on i.oid = x.indexrelid"
+                    + " cross join lateral unnest(x.indkey::int2[]) with ordinality as k(attnum, position)"
+                    + " left join pg_attribute a on a.attrelid = x.indrelid and a.attnum = k.attnum"
+                    + " where t.relname = ? and n.nspname = ? and k.position <= x.indnkeyatts order by i.relname, k.position");
 
     /** SQLite has no timestamp type: the lease's end is stored as UTC text; {@code RETURNING} gives rows in no particular order. */
     static final QueueShape.Rules SQLITE_QUEUE = new QueueShape.Rules(true, false, false, true, false, true);

@@ -4,6 +4,7 @@ import dev.idem.Queue;
 import dev.idem.SchemaMismatchException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -105,6 +106,9 @@ final class QueueCatalog {
         } else if (schema == null && rules.hasCurrentSchema()) {
             schema = connection.getSchema();
         }
+        if (queueRules.indexParts() != null) {
+            return indexParts(connection, queueRules, table, rules.schemasAreCatalogs() ? catalog : schema);
+        }
         Map<String, Map<Integer, String>> byName = new LinkedHashMap<>();
         try (ResultSet rs = meta.getIndexInfo(catalog, schema, table.display, false, true)) {
             while (rs.next()) {
@@ -128,6 +132,45 @@ final class QueueCatalog {
         List<List<String>> indexes = new ArrayList<>();
         byName.forEach((name, columns) -> {
             List<String> list = new ArrayList<>(columns.values());
+            if (!name.equals("PRIMARY")) {
+                primaryKey.stream().filter(c -> !list.contains(c)).forEach(list::add);
+            }
+            indexes.add(list);
+        });
+        return indexes;
+    }
+
+    /**
+     * The columns of every index, read with {@link QueueShape.Rules#indexParts}; an index ends, for the claim's
+     * read, at its first part that is no whole column. Where secondary indexes hold the primary key, its columns
+     * (the index named {@code PRIMARY}) are appended to theirs.
+     */
+    private static List<List<String>> indexParts(Connection connection, QueueShape.Rules queueRules, Shape table, String owner) throws SQLException {
+        Map<String, List<String>> byName = new LinkedHashMap<>();
+        Set<String> ended = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(queueRules.indexParts())) {
+            ps.setString(1, table.display);
+            ps.setString(2, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!table.display.equals(rs.getString(1))) {
+                        continue; // a case-insensitive catalog also answers for a table named with another case
+                    }
+                    String index = rs.getString(2);
+                    String column = rs.getString(3);
+                    List<String> columns = byName.computeIfAbsent(index, i -> new ArrayList<>());
+                    if (column == null) {
+                        ended.add(index);
+                    } else if (!ended.contains(index)) {
+                        columns.add(column);
+                    }
+                }
+            }
+        }
+        List<String> primaryKey = queueRules.indexesEndWithPrimaryKey() ? byName.getOrDefault("PRIMARY", List.of()) : List.of();
+        List<List<String>> indexes = new ArrayList<>();
+        byName.forEach((name, columns) -> {
+            List<String> list = new ArrayList<>(columns);
             if (!name.equals("PRIMARY")) {
                 primaryKey.stream().filter(c -> !list.contains(c)).forEach(list::add);
             }

@@ -37,9 +37,19 @@ final class QueueShape {
      *        the session's time zone (MySQL, MariaDB), rather than a wall-clock time
      * @param claimedRowsUnordered the claim statement returns its rows in no particular order, and Idem sorts
      *        them into the queue's order (SQLite's {@code RETURNING})
+     * @param indexParts a query naming the parts of every index of the table, primary key included, read instead
+     *        of the driver's metadata where that mangles some names; bound with the table's name, then its owner
+     *        (its schema, or its database where schemas are catalogs), and answering (table name, index name,
+     *        column name) in each index's order, the column NULL for a part that is no whole column (an
+     *        expression); or null
      */
     record Rules(boolean checksIndex, boolean requiresIndex, boolean indexesEndWithPrimaryKey, boolean leaseAsText, boolean timestampIsInstant,
-            boolean claimedRowsUnordered) {
+            boolean claimedRowsUnordered, String indexParts) {
+
+        Rules(boolean checksIndex, boolean requiresIndex, boolean indexesEndWithPrimaryKey, boolean leaseAsText, boolean timestampIsInstant,
+                boolean claimedRowsUnordered) {
+            this(checksIndex, requiresIndex, indexesEndWithPrimaryKey, leaseAsText, timestampIsInstant, claimedRowsUnordered, null);
+        }
     }
 
     final Shape table;

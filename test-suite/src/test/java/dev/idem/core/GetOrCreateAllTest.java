@@ -184,4 +184,35 @@ class GetOrCreateAllTest {
             assertEquals(2, Naive.count(c, "select count(*) from tag"));
         }
     }
+
+    /**
+     * Two decimal keys that differ in their 17th digit, in one call, on a table that holds none of them. SQLite
+     * stores a decimal as a REAL of about 16 significant digits: both become one value, so its insert (ON CONFLICT
+     * DO NOTHING RETURNING) writes one row, returns it with a key neither input gave, and skips the other input.
+     * That row was written by this call, so exactly one input must say it created it; the databases that keep
+     * every digit write two rows, each created by its input. Either way: as many inputs created as rows written.
+     */
+    @DatabaseTest
+    void decimalKeysStoredAsOneValueGiveOneRowThatExactlyOneInputCreated(TestDatabase db) throws Exception {
+        db.execute("create table amount (" + Schemas.id(db.engine()) + ", k decimal(30,10) not null, note varchar(20), constraint amount_k_key unique (k))");
+        dev.idem.Table amount = dev.idem.Table.named("amount").key("k").generatedKey("id");
+        List<Got> got = Idem.create(db.dataSource()).getOrCreateAll(amount, List.of(
+                Values.of("k", new java.math.BigDecimal("12345678901234567.88"), "note", "first"),
+                Values.of("k", new java.math.BigDecimal("12345678901234567.89"), "note", "second")));
+
+        long rows;
+        try (Connection c = db.connect()) {
+            rows = Naive.count(c, "select count(*) from amount");
+        }
+        Set<Object> createdIds = new HashSet<>();
+        for (Got g : got) {
+            if (g.created()) {
+                assertTrue(createdIds.add(g.id()), "two inputs say they created row " + g.id() + ": " + got);
+            }
+        }
+        assertEquals(rows, (long) createdIds.size(), "rows written by the call, and inputs that say they created one: " + got);
+        if (rows == 1) {
+            assertEquals(got.get(0).id(), got.get(1).id(), "the one row is both inputs' row");
+        }
+    }
 }
