@@ -207,10 +207,11 @@ final class Fuzz {
 
     /** Whether column {@code v} of row {@code id} holds {@code value}, by the database's own comparison (NULL: is null). */
     static boolean holds(TestDatabase db, String table, Object id, String column, Object value) throws SQLException {
+        long row = Long.parseLong(String.valueOf(id)); // MySQL casts to signed, not bigint: bind the id as a number instead
         if (value == null) {
-            return matching(db, "select count(*) from " + table + " where id = cast(? as bigint) and " + column + " is null", id) == 1;
+            return matching(db, "select count(*) from " + table + " where id = ? and " + column + " is null", row) == 1;
         }
-        return matching(db, "select count(*) from " + table + " where id = cast(? as bigint) and " + column + " = ?", id, value) == 1;
+        return matching(db, "select count(*) from " + table + " where id = ? and " + column + " = ?", row, value) == 1;
     }
 
     static boolean same(Object a, Object b) {
