@@ -377,7 +377,12 @@ class FuzzTest {
                 // java.sql.Date and Timestamp use the Julian calendar before 1582: ask for java.time as given.
                 Object stored = value instanceof LocalDate || value instanceof LocalDateTime || value instanceof OffsetDateTime
                         ? rs.getObject(1, value.getClass()) : rs.getObject(1);
-                assertTrue(sqliteDecimal || exactly(value, stored), what + ": stored " + show(stored) + ", given " + show(value));
+                // Connector/J takes MariaDB 10's version, sent as "5.5.5-10.x", for a server older than 5.6.4 and drops
+                // the fractional seconds of every timestamp it binds, before any statement reaches the server: what
+                // any prepared statement stores there, and what Idem's statements store too.
+                Object expected = value instanceof LocalDateTime t && c.getMetaData().getDatabaseProductVersion().startsWith("5.5.5-")
+                        ? t.withNano(0) : value;
+                assertTrue(sqliteDecimal || exactly(expected, stored), what + ": stored " + show(stored) + ", given " + show(value));
             }
         }
     }
