@@ -161,11 +161,13 @@ public final class Links {
                 targets.forEach(t -> inserted.add(normalize(t)));
             } else if (ps.execute()) {
                 List<Object> unmatched = new ArrayList<>();
+                Set<Object> given = new HashSet<>();
+                targets.forEach(t -> given.add(normalize(t)));
                 try (ResultSet rs = ps.getResultSet()) {
                     Class<?> type = commonType(targets);
                     while (rs.next()) {
-                        Object value = matching(targets, returned(rs, type));
-                        (isTarget(targets, value) ? inserted : unmatched).add(value);
+                        Object value = matching(targets, given, returned(rs, type));
+                        (given.contains(value) ? inserted : unmatched).add(value);
                     }
                 }
                 if (!unmatched.isEmpty()) {
@@ -182,10 +184,6 @@ public final class Links {
             }
             throw database.translateWrite(e, "insert into " + shape.display, connection);
         }
-    }
-
-    private static boolean isTarget(List<Object> targets, Object normalized) {
-        return targets.stream().anyMatch(t -> normalize(t).equals(normalized));
     }
 
     /**
@@ -235,9 +233,9 @@ public final class Links {
      * The normalized caller's target a returned value stands for. A CHAR(n) column returns the value
      * padded with spaces, which SQL compares as equal to the unpadded one.
      */
-    private static Object matching(List<Object> targets, Object returned) {
+    private static Object matching(List<Object> targets, Set<Object> given, Object returned) {
         Object value = normalize(returned);
-        if (returned instanceof String text && targets.stream().noneMatch(t -> normalize(t).equals(value))) {
+        if (returned instanceof String text && !given.contains(value)) {
             for (Object target : targets) {
                 if (target instanceof String t && t.stripTrailing().equals(text.stripTrailing())) {
                     return normalize(t);
