@@ -9,6 +9,7 @@ import dev.idem.hibernate.IdemSession;
 import dev.idem.lab.scenario.model.LabTag;
 import dev.idem.testing.Engine;
 import dev.idem.testing.HibernateFactories;
+import dev.idem.testing.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -207,16 +208,10 @@ final class Patterns {
     /** The caller's transaction around {@code work}: BEGIN (auto-commit off), the work, COMMIT; a failure rolls back. */
     private static void inTransaction(DataSource pool, Work work) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException | Error e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            Jdbc.inTransaction(c, tx -> {
+                work.run(tx);
+                return null;
+            });
         }
     }
 

@@ -5,6 +5,7 @@ import dev.idem.lab.ErrorClass;
 import dev.idem.lab.Isolation;
 import dev.idem.testing.Engine;
 import dev.idem.testing.HibernateFactories;
+import dev.idem.testing.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -86,21 +87,7 @@ public final class Arena implements AutoCloseable {
             if (!isolation.transactional()) {
                 return work.run(c);
             }
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Jdbc.inTransaction(c, work::run);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.idem.Idem;
 import dev.idem.Linked;
 import dev.idem.Operations;
 import dev.idem.Values;
+import dev.idem.testing.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -44,21 +45,7 @@ final class IdemWorkload implements Workload {
     /** As an application runs it in its own transaction: auto-commit off, the call, commit; roll back when anything fails. */
     private Answer inCallerTransaction(Call call, String worker) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Answer answer = call(idem.on(c), call, worker);
-                c.commit();
-                return answer;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Jdbc.inTransaction(c, tx -> call(idem.on(tx), call, worker));
         }
     }
 

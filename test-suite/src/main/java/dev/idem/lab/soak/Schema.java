@@ -5,6 +5,7 @@ import dev.idem.Queue;
 import dev.idem.Table;
 import dev.idem.Values;
 import dev.idem.testing.Engine;
+import dev.idem.testing.Jdbc;
 import dev.idem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,16 +73,10 @@ final class Schema {
     void addTasks(DataSource pool, int rows) throws SQLException {
         long after = lastTask.getAndAdd(rows);
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                insert(c, "insert into soak_task (id, status) values (?, 'new')", rows, after);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            Jdbc.inTransaction(c, tx -> {
+                insert(tx, "insert into soak_task (id, status) values (?, 'new')", rows, after);
+                return null;
+            });
         }
     }
 
@@ -102,28 +97,24 @@ final class Schema {
             if (done.isEmpty()) {
                 return;
             }
-            c.setAutoCommit(false);
-            try (PreparedStatement archive = c.prepareStatement("insert into soak_task_done (id, status) values (?, 'done')");
-                 PreparedStatement delete = c.prepareStatement("delete from soak_task where id = ? and status = 'done'")) {
-                for (long id : done) {
-                    archive.setLong(1, id);
-                    archive.addBatch();
-                    delete.setLong(1, id);
-                    delete.addBatch();
-                }
-                archive.executeBatch();
-                for (int n : delete.executeBatch()) {
-                    if (n != 1 && n != Statement.SUCCESS_NO_INFO) {
-                        throw new SQLException("a finished queue row changed while it was archived");
+            Jdbc.inTransaction(c, tx -> {
+                try (PreparedStatement archive = tx.prepareStatement("insert into soak_task_done (id, status) values (?, 'done')");
+                     PreparedStatement delete = tx.prepareStatement("delete from soak_task where id = ? and status = 'done'")) {
+                    for (long id : done) {
+                        archive.setLong(1, id);
+                        archive.addBatch();
+                        delete.setLong(1, id);
+                        delete.addBatch();
+                    }
+                    archive.executeBatch();
+                    for (int n : delete.executeBatch()) {
+                        if (n != 1 && n != Statement.SUCCESS_NO_INFO) {
+                            throw new SQLException("a finished queue row changed while it was archived");
+                        }
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return null;
+            });
         }
     }
 
