@@ -108,6 +108,10 @@ public final class Benchmark {
             List.of(new Measured("floor-links-" + PAIRS, null, "one prepared multi-row insert of " + PAIRS + " new pairs", Benchmark::floorLinks),
                     new Measured("floor-batch-" + PAIRS, null, "a JDBC batch of " + PAIRS + " single-row inserts in one transaction"
                             + " (executeBatch and commit count as one statement)", Benchmark::floorBatch),
+                    new Measured("floor-skip-links-" + PAIRS, "floor-links-" + PAIRS, "the same multi-row insert with the database's own clause"
+                            + " that skips existing keys (ON CONFLICT DO NOTHING; MySQL and MariaDB: ON DUPLICATE KEY UPDATE; H2: MERGE), no"
+                            + " rows read back: what an idempotent insert costs by hand", (pool, idem, n) -> Patterns.skipExisting(pool,
+                            "image_tags", List.of("image_id", "tag_id"), PAIRS, i -> n, i -> TARGETS.get(i))),
                     new Measured("idem-links-" + PAIRS, "floor-links-" + PAIRS, "idem.addLinks(image_tags, owner, " + PAIRS + " new targets)",
                             (pool, idem, n) -> {
                                 expect(idem.addLinks(IMAGE_TAGS, n, TARGETS).added().size() == PAIRS, "addLinks did not add every new pair");
@@ -130,6 +134,8 @@ public final class Benchmark {
             // Bulk: the same 1,000 new rows three ways.
             List.of(new Measured("floor-insert-" + Patterns.BULK, null, "one prepared multi-row insert into tag of " + Patterns.BULK
                             + " new rows, no ids read back", Patterns::floorInsertBulk),
+                    new Measured("floor-skip-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, "the same " + Patterns.BULK + " new rows with"
+                            + " the database's own clause that skips existing keys, no ids read back", Patterns::floorSkipBulk),
                     new Measured("idem-all-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, "idem.getOrCreateAll(tag, " + Patterns.BULK
                             + " new titles with a color)", Patterns::idemGetOrCreateAll),
                     new Measured("idem-singles-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, Patterns.BULK

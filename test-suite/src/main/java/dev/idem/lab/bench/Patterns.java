@@ -150,6 +150,39 @@ final class Patterns {
         }
     }
 
+    /** floor-insert-1000 with the database's own clause that skips existing keys. */
+    static void floorSkipBulk(DataSource pool, Idem idem, long n) throws SQLException {
+        skipExisting(pool, "tag", List.of("title", "color"), BULK, i -> bulkTitle(n, i), i -> "red");
+    }
+
+    /**
+     * One prepared multi-row insert of {@code rows} rows of the two {@code columns}, the first being the key (or,
+     * for a link table, both), with the database's own clause that skips a row whose key exists: ON CONFLICT DO
+     * NOTHING on PostgreSQL and SQLite, ON DUPLICATE KEY UPDATE of the key to itself on MySQL and MariaDB (no
+     * INSERT IGNORE, which also silences other errors), MERGE on H2. The raw form of an idempotent insert.
+     */
+    static void skipExisting(DataSource pool, String table, List<String> columns, int rows, java.util.function.IntFunction<Object> first,
+                             java.util.function.IntFunction<Object> second) throws SQLException {
+        Engine engine = Factories.engine(pool);
+        String key = table.equals("tag") ? columns.get(0) : String.join(", ", columns);
+        String values = "(?, ?)" + ", (?, ?)".repeat(rows - 1);
+        String sql = switch (engine) {
+            case POSTGRESQL, SQLITE -> "insert into " + table + " (" + String.join(", ", columns) + ") values " + values
+                    + " on conflict (" + key + ") do nothing";
+            case MYSQL, MARIADB -> "insert into " + table + " (" + String.join(", ", columns) + ") values " + values
+                    + " on duplicate key update " + columns.get(0) + " = " + columns.get(0);
+            case H2 -> "merge into " + table + " (" + String.join(", ", columns) + ") key (" + key + ") values " + values;
+        };
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = 1;
+            for (int i = 0; i < rows; i++) {
+                ps.setObject(p++, first.apply(i));
+                ps.setObject(p++, second.apply(i));
+            }
+            expect(ps.executeUpdate() >= rows, "the insert did not insert every row");
+        }
+    }
+
     static void idemGetOrCreateAll(DataSource pool, Idem idem, long n) {
         List<Values> rows = new ArrayList<>(BULK);
         for (int i = 0; i < BULK; i++) {
@@ -236,6 +269,14 @@ final class Patterns {
 
         static synchronized void register(DataSource pool, Engine engine) {
             ENGINES.put(pool, engine);
+        }
+
+        static synchronized Engine engine(DataSource pool) {
+            Engine engine = ENGINES.get(pool);
+            if (engine == null) {
+                throw new IllegalStateException("no engine registered for this pool");
+            }
+            return engine;
         }
 
         static synchronized SessionFactory of(DataSource pool) {
