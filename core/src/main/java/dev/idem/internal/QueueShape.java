@@ -113,7 +113,17 @@ final class QueueShape {
         List<String> quotedOrder = new ArrayList<>();
         order.forEach(c -> quotedOrder.add(q(c)));
         this.orderBy = String.join(", ", quotedOrder);
-        this.pick = d.claimPick(table.quotedName, q(key), " where " + claimable, orderBy);
+        // Where the claim reads through the index on the eligible columns, then the order (every database but H2, whose
+        // claim reads along the primary key), the pick is ordered by that index's columns: the same order, since the
+        // eligible columns hold one value each, and a plan that cannot be had without that index. A generic plan
+        // (PostgreSQL's after five runs) cannot see how few rows the eligible values match, and ordered by the key
+        // alone it may walk the primary key past every finished row, on every claim.
+        List<String> pickOrder = new ArrayList<>();
+        if (rules.checksIndex()) {
+            eligible.keySet().forEach(c -> pickOrder.add(q(c)));
+        }
+        pickOrder.addAll(quotedOrder);
+        this.pick = d.claimPick(table.quotedName, q(key), " where " + claimable, String.join(", ", pickOrder));
         this.assignments = q(claimedBy) + " = ?, " + q(claimedUntil) + " = " + later + ", " + q(claimToken) + " = ?";
         this.claimStatement = d.claimStatement(table.quotedName, q(key), pick, assignments, orderBy);
     }
