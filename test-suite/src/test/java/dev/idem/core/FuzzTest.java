@@ -73,7 +73,7 @@ class FuzzTest {
             "release", "renew", "update", "updateAll", "increment", "updateOrCreate");
 
     /** Value cases when {@code IDEM_FUZZ_CASES} is not set; increments and claims take a fifth and a tenth of them. */
-    static final int DEFAULT_CASES = 250;
+    static final int DEFAULT_CASES = 150;
 
     private long seed;
     private final Map<String, Integer> cases = new LinkedHashMap<>();
