@@ -91,7 +91,7 @@ public final class GetOrCreateAll {
         List<List<Entry>> chunks = chunks(sorted, arrays ? d.maxParameters() : d.maxParameters() / Math.max(1, maxColumns(sorted)));
         // In auto-commit mode, one chunk: where one statement inserts just the new keys, it needs no read before it, nor a transaction.
         boolean insertFirst = !arrays && chunks.size() == 1 && connection.getAutoCommit() && !connection.isReadOnly()
-                && shape.insertMissingRows(chunks.get(0).get(0).columns, 1) != null;
+                && shape.insertsMissingRows;
         Transactions.Operation<Void> work = c -> {
             for (List<Entry> chunk : chunks) {
                 if (arrays) {
@@ -349,9 +349,9 @@ public final class GetOrCreateAll {
     /** The rows of {@code entries}' keys; with {@code locking}, read as current data (MySQL's and MariaDB's REPEATABLE READ). */
     private List<Row> select(Connection connection, Shape shape, List<Entry> entries, boolean locking) throws SQLException {
         // Values given with an explicit SQL type need a parameter each.
-        boolean arrays = shape.selectByKeyArrays(locking) != null
-                && entries.stream().noneMatch(e -> Arrays.stream(e.keyValues).anyMatch(BoundValue.class::isInstance));
-        String sql = arrays ? shape.selectByKeyArrays(locking) : shape.selectByKeys(entries.size(), locking);
+        String byArrays = shape.selectByKeyArrays(locking);
+        boolean arrays = byArrays != null && entries.stream().noneMatch(e -> Arrays.stream(e.keyValues).anyMatch(BoundValue.class::isInstance));
+        String sql = arrays ? byArrays : shape.selectByKeys(entries.size(), locking);
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             if (arrays) {

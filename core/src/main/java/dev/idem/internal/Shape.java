@@ -24,6 +24,8 @@ final class Shape {
     final String generatedKey;
     final String selectByKey;
     final String lockingSelectByKey;
+    /** True when the dialect has one statement that inserts only the rows whose key is new ({@link Dialect#insertMissingRows}). */
+    final boolean insertsMissingRows;
     /** The read of many keys bound as one array per key column, or null; see {@link Dialect#selectByKeyArrays}. */
     private final String selectByKeyArrays;
     /** True when the dialect reads the key's row and inserts it on a miss in one statement ({@link Dialect#readOrInsertRow}). */
@@ -61,6 +63,7 @@ final class Shape {
                 && dialect.readOrInsertRow(quotedName, quote(this.key), types(this.key), quote(this.key)) != null;
         this.selectByKeyForUpdate = selectByKey + dialect.forUpdateSuffix();
         this.selectByKeyArrays = dialect.selectByKeyArrays(quotedName, quote(this.key));
+        this.insertsMissingRows = dialect.insertMissingRows(quotedName, quote(this.key), quote(this.key), 1) != null;
     }
 
     /** The stored name of a column given by a caller: exact match first, then ignoring case. */
