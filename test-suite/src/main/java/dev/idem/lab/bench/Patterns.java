@@ -152,19 +152,18 @@ final class Patterns {
 
     /** floor-insert-1000 with the database's own clause that skips existing keys. */
     static void floorSkipBulk(DataSource pool, Idem idem, long n) throws SQLException {
-        skipExisting(pool, "tag", List.of("title", "color"), BULK, i -> bulkTitle(n, i), i -> "red");
+        skipExisting(pool, "tag", List.of("title", "color"), "title", BULK, i -> bulkTitle(n, i), i -> "red");
     }
 
     /**
-     * One prepared multi-row insert of {@code rows} rows of the two {@code columns}, the first being the key (or,
-     * for a link table, both), with the database's own clause that skips a row whose key exists: ON CONFLICT DO
+     * One prepared multi-row insert of {@code rows} rows of the two {@code columns}, whose unique key is
+     * {@code key} (one column, or both), with the database's own clause that skips a row whose key exists: ON CONFLICT DO
      * NOTHING on PostgreSQL and SQLite, ON DUPLICATE KEY UPDATE of the key to itself on MySQL and MariaDB (no
      * INSERT IGNORE, which also silences other errors), MERGE on H2. The raw form of an idempotent insert.
      */
-    static void skipExisting(DataSource pool, String table, List<String> columns, int rows, java.util.function.IntFunction<Object> first,
-                             java.util.function.IntFunction<Object> second) throws SQLException {
+    static void skipExisting(DataSource pool, String table, List<String> columns, String key, int rows,
+                             java.util.function.IntFunction<Object> first, java.util.function.IntFunction<Object> second) throws SQLException {
         Engine engine = Factories.engine(pool);
-        String key = table.equals("tag") ? columns.get(0) : String.join(", ", columns);
         String values = "(?, ?)" + ", (?, ?)".repeat(rows - 1);
         String sql = switch (engine) {
             case POSTGRESQL, SQLITE -> "insert into " + table + " (" + String.join(", ", columns) + ") values " + values
