@@ -58,7 +58,7 @@ public final class Values {
     public Values and(String column, Object value) {
         Identifiers.check("column", column);
         for (String existing : columns) {
-            if (existing.toLowerCase(Locale.ROOT).equals(column.toLowerCase(Locale.ROOT))) {
+            if (sameName(existing, column)) {
                 throw new IllegalArgumentException("Column '" + column + "' is given twice in " + this);
             }
         }
@@ -67,6 +67,23 @@ public final class Values {
         c.add(column);
         v.add(value);
         return new Values(Collections.unmodifiableList(c), Collections.unmodifiableList(v));
+    }
+
+    /** Whether two names are the same ignoring case, as {@code toLowerCase(Locale.ROOT)} folds them; ASCII names without copying them. */
+    private static boolean sameName(String a, String b) {
+        if (ascii(a) && ascii(b)) {
+            return a.equalsIgnoreCase(b);
+        }
+        return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int size() {

@@ -50,14 +50,71 @@ public final class GetOrCreateAll {
         this.single = single;
     }
 
-    /** One input: the key values in the key's stored order, the stored columns to insert (key first), the other values. */
-    private record Entry(int index, Values key, Object[] keyValues, List<Object> normalized, List<String> columns, Values defaults) {
+    /**
+     * One input: the key values in the key's stored order, normalized for comparing, and the input's other
+     * values; its {@link Layout} says which columns it inserts.
+     */
+    private record Entry(int index, Object[] keyValues, List<Object> normalized, Object[] defaultValues, Layout layout) {
 
+        /** The stored columns a new row is inserted with: the key's, then the defaults'. */
+        List<String> columns() {
+            return layout.columns;
+        }
+
+        /** The values of {@link #columns()}, in order. */
         List<Object> values() {
-            List<Object> values = new ArrayList<>(keyValues.length + defaults.size());
+            List<Object> values = new ArrayList<>(keyValues.length + defaultValues.length);
             values.addAll(Arrays.asList(keyValues));
-            values.addAll(defaults.values());
+            values.addAll(Arrays.asList(defaultValues));
             return values;
+        }
+
+        /** The key as given, for the one-at-a-time fallback. */
+        Values key() {
+            Values key = Values.empty();
+            for (int k = 0; k < keyValues.length; k++) {
+                key = key.and(layout.columns.get(k), keyValues[k]);
+            }
+            return key;
+        }
+
+        /** The other values as given, for the one-at-a-time fallback. */
+        Values defaults() {
+            Values defaults = Values.empty();
+            for (int d = 0; d < defaultValues.length; d++) {
+                defaults = defaults.and(layout.columns.get(keyValues.length + d), defaultValues[d]);
+            }
+            return defaults;
+        }
+    }
+
+    /**
+     * Where the columns of an input, in the order given, go: {@code positions[c]} is the key position of given
+     * column {@code c}, or {@code -1 - d} for the {@code d}th other value. Worked out once per list of column
+     * names in a call, not once per input.
+     */
+    private record Layout(int[] positions, List<String> columns) {
+
+        static Layout of(Shape shape, List<String> given) {
+            int[] positions = new int[given.size()];
+            List<String> defaults = new ArrayList<>();
+            Values keyNames = Values.empty();
+            for (int c = 0; c < given.size(); c++) {
+                String column = shape.column(given.get(c));
+                int position = shape.key.indexOf(column);
+                if (position >= 0) {
+                    keyNames = keyNames.and(column, null); // two names for one key column: refused as given twice
+                    positions[c] = position;
+                } else {
+                    positions[c] = -1 - defaults.size();
+                    defaults.add(given.get(c));
+                }
+            }
+            Values named = Values.empty();
+            for (String column : defaults) {
+                named = named.and(column, null);
+            }
+            return new Layout(positions, List.copyOf(GetOrCreate.columns(shape, named)));
         }
     }
 
@@ -140,38 +197,45 @@ public final class GetOrCreateAll {
     /** Checks every input before anything is written: the key complete and without NULL, no key column among the defaults. */
     private static List<Entry> entries(Shape shape, Table table, List<Values> rows) {
         List<Entry> entries = new ArrayList<>(rows.size());
+        Map<List<String>, Layout> layouts = new HashMap<>();
+        int keySize = shape.key.size();
         for (int i = 0; i < rows.size(); i++) {
             Values row = rows.get(i);
             if (row == null) {
                 throw new IllegalArgumentException("Row " + i + " of the batch for " + table.name() + " is null");
             }
-            Object[] keyValues = new Object[shape.key.size()];
-            boolean[] given = new boolean[keyValues.length];
-            Values defaults = Values.empty();
-            Values key = Values.empty();
-            for (int c = 0; c < row.size(); c++) {
-                String column = shape.column(row.columns().get(c));
-                int position = shape.key.indexOf(column);
-                if (position < 0) {
-                    defaults = defaults.and(column, row.values().get(c));
+            Layout layout = layouts.computeIfAbsent(row.columns(), given -> Layout.of(shape, given));
+            Object[] keyValues = new Object[keySize];
+            Object[] defaultValues = new Object[layout.columns.size() - keySize];
+            int givenKeys = 0;
+            List<Object> values = row.values();
+            for (int c = 0; c < values.size(); c++) {
+                int position = layout.positions[c];
+                if (position >= 0) {
+                    keyValues[position] = values.get(c);
+                    givenKeys++;
                 } else {
-                    keyValues[position] = row.values().get(c);
-                    given[position] = true;
-                    key = key.and(column, row.values().get(c));
+                    defaultValues[-1 - position] = values.get(c);
                 }
             }
-            for (int k = 0; k < given.length; k++) {
-                if (!given[k]) {
-                    throw new IllegalArgumentException("Row " + i + " of the batch, " + row + ", has no value for key column '" + shape.key.get(k)
-                            + "' of " + shape.display + "; the key is " + shape.key);
+            if (givenKeys != keySize) {
+                List<String> missing = new ArrayList<>(shape.key);
+                for (int c = 0; c < values.size(); c++) {
+                    if (layout.positions[c] >= 0) {
+                        missing.remove(shape.key.get(layout.positions[c]));
+                    }
                 }
+                throw new IllegalArgumentException("Row " + i + " of the batch, " + row + ", has no value for key column '" + missing.get(0)
+                        + "' of " + shape.display + "; the key is " + shape.key);
             }
-            GetOrCreate.refuseNullKey(table, key);
-            List<Object> normalized = new ArrayList<>(keyValues.length);
-            for (Object v : keyValues) {
-                normalized.add(Links.normalize(v));
+            List<Object> normalized = new ArrayList<>(keySize);
+            for (int k = 0; k < keySize; k++) {
+                if (keyValues[k] == null) {
+                    GetOrCreate.refuseNullKey(table, Values.of(shape.key.get(k), null));
+                }
+                normalized.add(Links.normalize(keyValues[k]));
             }
-            entries.add(new Entry(i, key, keyValues, normalized, GetOrCreate.columns(shape, defaults), defaults));
+            entries.add(new Entry(i, keyValues, normalized, defaultValues, layout));
         }
         return entries;
     }
@@ -179,16 +243,19 @@ public final class GetOrCreateAll {
     // PostgreSQL: one statement per chunk, each column's values as one array.
 
     private void readOrInsert(Connection connection, Dialect d, Table table, Shape shape, List<Entry> chunk, Got[] results) throws SQLException {
-        List<String> columns = chunk.get(0).columns;
+        List<String> columns = chunk.get(0).columns();
         String sql = shape.readOrInsertRows(columns);
         boolean guarded = d.failedStatementAbortsTransaction() && !connection.getAutoCommit();
         Got[] got = new Got[chunk.size()];
         try (PreparedStatement ps = connection.prepareStatement(guarded ? d.underSavepoint(sql) : sql)) {
             String[][] texts = new String[columns.size()][chunk.size()];
             for (int i = 0; i < chunk.size(); i++) {
-                List<Object> values = chunk.get(i).values();
-                for (int c = 0; c < values.size(); c++) {
-                    texts[c][i] = text(values.get(c));
+                Entry e = chunk.get(i);
+                for (int k = 0; k < e.keyValues.length; k++) {
+                    texts[k][i] = text(e.keyValues[k]);
+                }
+                for (int v = 0; v < e.defaultValues.length; v++) {
+                    texts[e.keyValues.length + v][i] = text(e.defaultValues[v]);
                 }
             }
             for (int c = 0; c < columns.size(); c++) {
@@ -196,8 +263,9 @@ public final class GetOrCreateAll {
             }
             try (ResultSet rs = Statements.firstResultSet(ps)) {
                 Set<Row> created = new HashSet<>();
+                String[] labels = null;
                 while (rs != null && rs.next()) {
-                    String[] labels = shape.labels(sql, rs.getMetaData());
+                    labels = labels != null ? labels : shape.labels(sql, rs.getMetaData());
                     Row row = Statements.row(rs, labels, 3, 0);
                     // Two inputs the database holds equal (CHAR padding, say) share one row, created at most once.
                     got[rs.getInt(1) - 1] = new Got(row, rs.getBoolean(2) && created.add(row), shape.generatedKey);
@@ -237,7 +305,7 @@ public final class GetOrCreateAll {
         }
         for (int i = 0; i < got.length; i++) {
             Entry e = chunk.get(i);
-            results[e.index] = got[i] != null ? got[i] : single.run(connection, table, e.key, e.defaults);
+            results[e.index] = got[i] != null ? got[i] : single.run(connection, table, e.key(), e.defaults());
         }
     }
 
@@ -335,7 +403,7 @@ public final class GetOrCreateAll {
             }
         }
         for (Entry e : unmatched) { // a row that vanished, or a key read back in another type than given: one at a time
-            Got g = single.run(connection, table, e.key, e.defaults);
+            Got g = single.run(connection, table, e.key(), e.defaults());
             List<Object> stored = normalizedKey(shape, g.row());
             if (g.created()) {
                 reported.add(stored);
@@ -385,7 +453,7 @@ public final class GetOrCreateAll {
 
     /** Inserts {@code entries} in one statement: the rows it returns (none where the dialect returns none), or null on a key conflict. */
     private List<Row> insert(Connection connection, Dialect d, Shape shape, List<Entry> entries, boolean onlyMissing) throws SQLException {
-        String sql = onlyMissing ? shape.insertMissingRows(entries.get(0).columns, entries.size()) : shape.insertRows(entries.get(0).columns, entries.size());
+        String sql = onlyMissing ? shape.insertMissingRows(entries.get(0).columns(), entries.size()) : shape.insertRows(entries.get(0).columns(), entries.size());
         // The plain multi-row insert runs in a transaction (one of Idem's own in auto-commit mode), where a savepoint can be set.
         Savepoint savepoint = !onlyMissing && d.insertRowsKeepsRowsOnFailure() ? connection.setSavepoint() : Statements.savepointIfNeeded(connection, d);
         List<Row> rows = new ArrayList<>();
@@ -439,7 +507,7 @@ public final class GetOrCreateAll {
 
     private static int compare(Entry a, Entry b) {
         for (int i = 0; i < a.keyValues.length; i++) {
-            int c = Links.LOCK_ORDER.compare(a.keyValues[i], b.keyValues[i]);
+            int c = Links.NORMALIZED_ORDER.compare(a.normalized.get(i), b.normalized.get(i));
             if (c != 0) {
                 return c;
             }
@@ -450,7 +518,7 @@ public final class GetOrCreateAll {
     private static int maxColumns(List<Entry> entries) {
         int max = 0;
         for (Entry e : entries) {
-            max = Math.max(max, e.columns.size());
+            max = Math.max(max, e.columns().size());
         }
         return max;
     }
@@ -460,7 +528,7 @@ public final class GetOrCreateAll {
         List<List<Entry>> chunks = new ArrayList<>();
         List<Entry> current = new ArrayList<>();
         for (Entry e : sorted) {
-            if (!current.isEmpty() && (current.size() >= Math.max(1, size) || !current.get(0).columns.equals(e.columns))) {
+            if (!current.isEmpty() && (current.size() >= Math.max(1, size) || !current.get(0).columns().equals(e.columns()))) {
                 chunks.add(current);
                 current = new ArrayList<>();
             }

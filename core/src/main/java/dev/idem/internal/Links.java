@@ -32,9 +32,10 @@ import java.util.Set;
 public final class Links {
 
     /** Numbers by value, anything else by its text: one total order that every caller agrees on. */
-    static final Comparator<Object> LOCK_ORDER = (a, b) -> {
-        Object x = normalize(a);
-        Object y = normalize(b);
+    static final Comparator<Object> LOCK_ORDER = (a, b) -> Links.NORMALIZED_ORDER.compare(normalize(a), normalize(b));
+
+    /** {@link #LOCK_ORDER} of values already {@link #normalize normalized}. */
+    static final Comparator<Object> NORMALIZED_ORDER = (x, y) -> {
         if (x instanceof BigDecimal m && y instanceof BigDecimal n) {
             return m.compareTo(n);
         }
