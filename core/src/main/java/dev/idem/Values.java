@@ -1,7 +1,7 @@
 package dev.idem;
 
 import dev.idem.internal.Identifiers;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -19,14 +19,15 @@ import java.util.Map;
  */
 public final class Values {
 
-    private static final Values EMPTY = new Values(List.of(), List.of());
+    private static final Values EMPTY = new Values(new String[0], new Object[0]);
 
     private final List<String> columns;
     private final List<Object> values;
 
-    private Values(List<String> columns, List<Object> values) {
-        this.columns = columns;
-        this.values = values;
+    /** Takes the arrays as they are: the caller has checked the names and keeps no reference to the arrays. */
+    private Values(String[] columns, Object[] values) {
+        this.columns = Collections.unmodifiableList(Arrays.asList(columns));
+        this.values = Collections.unmodifiableList(Arrays.asList(values));
     }
 
     public static Values empty() {
@@ -34,39 +35,56 @@ public final class Values {
     }
 
     public static Values of(String column, Object value) {
-        return EMPTY.and(column, value);
+        return checked(new String[] {column}, new Object[] {value});
     }
 
     public static Values of(String column1, Object value1, String column2, Object value2) {
-        return of(column1, value1).and(column2, value2);
+        return checked(new String[] {column1, column2}, new Object[] {value1, value2});
     }
 
     public static Values of(String column1, Object value1, String column2, Object value2, String column3, Object value3) {
-        return of(column1, value1, column2, value2).and(column3, value3);
+        return checked(new String[] {column1, column2, column3}, new Object[] {value1, value2, value3});
     }
 
     /** The entries of {@code map} in its iteration order (use a {@code LinkedHashMap} to choose it). */
     public static Values of(Map<String, ?> map) {
-        Values result = EMPTY;
+        String[] columns = new String[map.size()];
+        Object[] values = new Object[map.size()];
+        int i = 0;
         for (Map.Entry<String, ?> entry : map.entrySet()) {
-            result = result.and(entry.getKey(), entry.getValue());
+            columns[i] = entry.getKey();
+            values[i++] = entry.getValue();
         }
-        return result;
+        return checked(columns, values);
     }
 
     /** A copy with one more column; a column named twice (ignoring case) is an error. */
     public Values and(String column, Object value) {
-        Identifiers.check("column", column);
-        for (String existing : columns) {
-            if (sameName(existing, column)) {
-                throw new IllegalArgumentException("Column '" + column + "' is given twice in " + this);
+        int n = columns.size();
+        String[] c = columns.toArray(new String[n + 1]);
+        Object[] v = Arrays.copyOf(values.toArray(), n + 1);
+        c[n] = column;
+        v[n] = value;
+        check(c, n);
+        return new Values(c, v);
+    }
+
+    /** Values of these arrays, every name checked. */
+    private static Values checked(String[] columns, Object[] values) {
+        for (int i = 0; i < columns.length; i++) {
+            check(columns, i);
+        }
+        return new Values(columns, values);
+    }
+
+    /** Checks the name at {@code i}: a valid identifier, and none of the names before it ignoring case. */
+    private static void check(String[] columns, int i) {
+        Identifiers.check("column", columns[i]);
+        for (int j = 0; j < i; j++) {
+            if (sameName(columns[j], columns[i])) {
+                throw new IllegalArgumentException("Column '" + columns[i] + "' is given twice (also as '" + columns[j] + "'): name each column once");
             }
         }
-        List<String> c = new ArrayList<>(columns);
-        List<Object> v = new ArrayList<>(values);
-        c.add(column);
-        v.add(value);
-        return new Values(Collections.unmodifiableList(c), Collections.unmodifiableList(v));
     }
 
     /** Whether two names are the same ignoring case, as {@code toLowerCase(Locale.ROOT)} folds them; ASCII names without copying them. */

@@ -136,6 +136,9 @@ public final class Benchmark {
                             + " new rows, no ids read back", Patterns::floorInsertBulk),
                     new Measured("floor-skip-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, "the same " + Patterns.BULK + " new rows with"
                             + " the database's own clause that skips existing keys, no ids read back", Patterns::floorSkipBulk),
+                    new Measured("floor-skip-returning-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, "the same with the "
+                            + Patterns.BULK + " rows and their ids read back (RETURNING *; H2: FINAL TABLE; MySQL: a SELECT of the keys"
+                            + " after it)", Patterns::floorSkipReturningBulk),
                     new Measured("idem-all-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, "idem.getOrCreateAll(tag, " + Patterns.BULK
                             + " new titles with a color)", Patterns::idemGetOrCreateAll),
                     new Measured("idem-singles-" + Patterns.BULK, "floor-insert-" + Patterns.BULK, Patterns.BULK

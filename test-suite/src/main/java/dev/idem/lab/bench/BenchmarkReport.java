@@ -46,7 +46,7 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
         }
     }
 
-    private static final String LINE = "    %-20s %10s  %-18s %7s %9s  %s%n";
+    private static final String LINE = "    %-25s %10s  %-18s %7s %9s  %s%n";
 
     String text() {
         StringBuilder out = new StringBuilder();
@@ -87,13 +87,13 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
             for (Targets.Result t : targets) {
                 out.append(String.format(Locale.ROOT, "  %-14s %2d  %-12s %7.2fx  (>= %sx%s)  %s%n", t.database(), t.workers(),
                         t.met() ? "met" : t.outOfReach() ? "out of reach" : "MISSED", t.value(), number(t.goal().atLeast()),
-                        t.ceiling() == null ? "" : String.format(Locale.ROOT, ", ceiling %.1fx", t.ceiling()), t.goal().description()));
+                        t.ceiling() == null ? "" : String.format(Locale.ROOT, ", ceiling %.2fx", t.ceiling()), t.goal().description()));
             }
         }
         out.append("\nOperations:\n");
         for (List<Benchmark.Measured> group : Benchmark.GROUPS) {
             for (Benchmark.Measured m : group) {
-                out.append(String.format(Locale.ROOT, "  %-20s %s%n", m.id(), m.description()));
+                out.append(String.format(Locale.ROOT, "  %-25s %s%n", m.id(), m.description()));
             }
         }
         return out.toString();

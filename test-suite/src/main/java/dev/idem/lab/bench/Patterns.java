@@ -182,6 +182,60 @@ final class Patterns {
         }
     }
 
+    /**
+     * floor-skip-1000 that also reads back the 1,000 rows with their ids, as a get-or-create of many keys must: {@code
+     * RETURNING *} on PostgreSQL, SQLite and MariaDB, H2's {@code FINAL TABLE} of a {@code MERGE}, and on MySQL, which
+     * returns no rows from an insert, a {@code SELECT} of the keys after it. What the database's own clauses cost for
+     * the whole of getOrCreateAll's job, written by hand, and without its guarantees (a hit may draw an id or fire a
+     * trigger, and nothing tells created rows from found ones).
+     */
+    static void floorSkipReturningBulk(DataSource pool, Idem idem, long n) throws SQLException {
+        Engine engine = Factories.engine(pool);
+        String values = "(?, ?)" + ", (?, ?)".repeat(BULK - 1);
+        String sql = switch (engine) {
+            case POSTGRESQL, SQLITE -> INSERT + ", (?, ?)".repeat(BULK - 1) + " on conflict (title) do nothing returning *";
+            case MARIADB -> INSERT + ", (?, ?)".repeat(BULK - 1) + " on duplicate key update title = title returning *";
+            case MYSQL -> INSERT + ", (?, ?)".repeat(BULK - 1) + " on duplicate key update title = title";
+            case H2 -> "select * from final table (merge into tag (title, color) key (title) values " + values + ")";
+        };
+        int rows = 0;
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = 1;
+            for (int i = 0; i < BULK; i++) {
+                ps.setString(p++, bulkTitle(n, i));
+                ps.setString(p++, "red");
+            }
+            if (engine == Engine.MYSQL) {
+                ps.executeUpdate();
+                try (PreparedStatement read = c.prepareStatement("select * from tag where title in (?" + ", ?".repeat(BULK - 1) + ")")) {
+                    for (int i = 0; i < BULK; i++) {
+                        read.setString(i + 1, bulkTitle(n, i));
+                    }
+                    rows = readAll(read.executeQuery());
+                }
+            } else {
+                ps.execute();
+                rows = readAll(ps.getResultSet());
+            }
+        }
+        expect(rows == BULK, "the insert did not return every row");
+    }
+
+    /** Reads every column of every row, as a caller of the rows would, and closes the result set; the number of rows. */
+    private static int readAll(ResultSet rs) throws SQLException {
+        try (rs) {
+            int columns = rs.getMetaData().getColumnCount();
+            int rows = 0;
+            while (rs.next()) {
+                for (int i = 1; i <= columns; i++) {
+                    rs.getObject(i);
+                }
+                rows++;
+            }
+            return rows;
+        }
+    }
+
     static void idemGetOrCreateAll(DataSource pool, Idem idem, long n) {
         List<Values> rows = new ArrayList<>(BULK);
         for (int i = 0; i < BULK; i++) {

@@ -31,7 +31,7 @@ class BenchmarkTest {
             "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "floor-skip-links-50", "idem-links-50",
             "floor-insert-tx", "idem-miss-tx", "django-miss-tx", "hibernate-naive-miss", "idem-hibernate-miss",
             "floor-select-tx", "hibernate-naive-hit", "idem-hibernate-hit",
-            "floor-insert-1000", "floor-skip-1000", "idem-all-1000", "idem-singles-1000",
+            "floor-insert-1000", "floor-skip-1000", "floor-skip-returning-1000", "idem-all-1000", "idem-singles-1000",
             "claim-naive", "claim-filtered-update", "idem-claim-1", "idem-claim-10", "floor-increment", "idem-increment",
             "floor-update", "idem-update", "floor-update-all-2", "idem-update-all-2");
 
@@ -52,6 +52,7 @@ class BenchmarkTest {
                 Map.entry("django-miss-tx", "floor-insert-tx"), Map.entry("hibernate-naive-miss", "floor-insert-tx"),
                 Map.entry("idem-hibernate-miss", "floor-insert-tx"), Map.entry("hibernate-naive-hit", "floor-select-tx"),
                 Map.entry("idem-hibernate-hit", "floor-select-tx"), Map.entry("idem-all-1000", "floor-insert-1000"), Map.entry("floor-skip-1000", "floor-insert-1000"),
+                Map.entry("floor-skip-returning-1000", "floor-insert-1000"),
                 Map.entry("idem-singles-1000", "floor-insert-1000"), Map.entry("claim-filtered-update", "claim-naive"),
                 Map.entry("idem-claim-1", "claim-naive"), Map.entry("idem-claim-10", "claim-naive"),
                 Map.entry("idem-increment", "floor-increment"), Map.entry("idem-update", "floor-update"),
