@@ -65,8 +65,10 @@ public final class Links {
         Map<Object, Object> wanted = new LinkedHashMap<>();
         targets.forEach(t -> wanted.putIfAbsent(normalize(t), t));
         // Every caller inserts in the same order, so concurrent multi-row inserts cannot deadlock each other.
-        List<Object> lockOrder = new ArrayList<>(wanted.values());
-        lockOrder.sort(LOCK_ORDER);
+        List<Object> order = new ArrayList<>(wanted.keySet());
+        order.sort(NORMALIZED_ORDER); // LOCK_ORDER of the targets, each normalized once
+        List<Object> lockOrder = new ArrayList<>(order.size());
+        order.forEach(value -> lockOrder.add(wanted.get(value)));
         Shape shape = database.shape(connection, table.asTable());
         boolean oneStatement = d.returnsInsertedLinks() && lockOrder.size() <= d.maxParameters() / 2;
         // Several statements in auto-commit mode would each commit: a failure halfway would leave some links,
@@ -293,6 +295,9 @@ public final class Links {
     static Object normalize(Object value) {
         if (value instanceof BoundValue bound) {
             return normalize(bound.value());
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return BigDecimal.valueOf(((Number) value).longValue()).stripTrailingZeros();
         }
         if (value instanceof Number n) {
             return new BigDecimal(n.toString()).stripTrailingZeros();

@@ -112,6 +112,10 @@ public final class Benchmark {
                             + " that skips existing keys (ON CONFLICT DO NOTHING; MySQL and MariaDB: ON DUPLICATE KEY UPDATE; H2: MERGE), no"
                             + " rows read back: what an idempotent insert costs by hand", (pool, idem, n) -> Patterns.skipExisting(pool,
                             "image_tags", List.of("image_id", "tag_id"), "image_id, tag_id", PAIRS, i -> n, i -> TARGETS.get(i))),
+                    new Measured("floor-skip-returning-links-" + PAIRS, "floor-links-" + PAIRS, "the same with the " + PAIRS + " pairs read back"
+                            + " (RETURNING *; H2: FINAL TABLE; MySQL: a SELECT of the pairs after it), as addLinks must learn which links"
+                            + " were new", (pool, idem, n) -> Patterns.skipExisting(pool, "image_tags", List.of("image_id", "tag_id"),
+                            "image_id, tag_id", PAIRS, i -> n, i -> TARGETS.get(i), true)),
                     new Measured("idem-links-" + PAIRS, "floor-links-" + PAIRS, "idem.addLinks(image_tags, owner, " + PAIRS + " new targets)",
                             (pool, idem, n) -> {
                                 expect(idem.addLinks(IMAGE_TAGS, n, TARGETS).added().size() == PAIRS, "addLinks did not add every new pair");

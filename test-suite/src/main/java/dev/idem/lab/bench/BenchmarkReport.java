@@ -46,7 +46,7 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
         }
     }
 
-    private static final String LINE = "    %-25s %10s  %-18s %7s %9s  %s%n";
+    private static final String LINE = "    %-29s %10s  %-18s %7s %9s  %s%n";
 
     String text() {
         StringBuilder out = new StringBuilder();
@@ -93,7 +93,7 @@ public record BenchmarkReport(Instant startedAt, Benchmark.Settings settings, Li
         out.append("\nOperations:\n");
         for (List<Benchmark.Measured> group : Benchmark.GROUPS) {
             for (Benchmark.Measured m : group) {
-                out.append(String.format(Locale.ROOT, "  %-25s %s%n", m.id(), m.description()));
+                out.append(String.format(Locale.ROOT, "  %-29s %s%n", m.id(), m.description()));
             }
         }
         return out.toString();

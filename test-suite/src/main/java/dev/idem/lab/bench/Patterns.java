@@ -21,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import javax.sql.DataSource;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -162,15 +163,29 @@ final class Patterns {
      * INSERT IGNORE, which also silences other errors), MERGE on H2. The raw form of an idempotent insert.
      */
     static void skipExisting(DataSource pool, String table, List<String> columns, String key, int rows,
-                             java.util.function.IntFunction<Object> first, java.util.function.IntFunction<Object> second) throws SQLException {
+                             IntFunction<Object> first, IntFunction<Object> second) throws SQLException {
+        skipExisting(pool, table, columns, key, rows, first, second, false);
+    }
+
+    /**
+     * {@link #skipExisting(DataSource, String, List, String, int, IntFunction, IntFunction)}; with {@code readBack}, the
+     * rows are read back too, every column, in the same statement where the database can: {@code RETURNING *} on
+     * PostgreSQL, SQLite and MariaDB, {@code SELECT * FROM FINAL TABLE (MERGE ...)} on H2; MySQL, which returns no rows
+     * from an insert, runs a {@code SELECT} of the given keys after it.
+     */
+    static void skipExisting(DataSource pool, String table, List<String> columns, String key, int rows,
+                             IntFunction<Object> first, IntFunction<Object> second, boolean readBack) throws SQLException {
         Engine engine = Factories.engine(pool);
         String values = "(?, ?)" + ", (?, ?)".repeat(rows - 1);
+        String insert = "insert into " + table + " (" + String.join(", ", columns) + ") values " + values;
+        String returning = readBack ? " returning *" : "";
         String sql = switch (engine) {
-            case POSTGRESQL, SQLITE -> "insert into " + table + " (" + String.join(", ", columns) + ") values " + values
-                    + " on conflict (" + key + ") do nothing";
-            case MYSQL, MARIADB -> "insert into " + table + " (" + String.join(", ", columns) + ") values " + values
-                    + " on duplicate key update " + columns.get(0) + " = " + columns.get(0);
-            case H2 -> "merge into " + table + " (" + String.join(", ", columns) + ") key (" + key + ") values " + values;
+            case POSTGRESQL, SQLITE -> insert + " on conflict (" + key + ") do nothing" + returning;
+            case MARIADB -> insert + " on duplicate key update " + columns.get(0) + " = " + columns.get(0) + returning;
+            case MYSQL -> insert + " on duplicate key update " + columns.get(0) + " = " + columns.get(0);
+            case H2 -> readBack
+                    ? "select * from final table (merge into " + table + " (" + String.join(", ", columns) + ") key (" + key + ") values " + values + ")"
+                    : "merge into " + table + " (" + String.join(", ", columns) + ") key (" + key + ") values " + values;
         };
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
@@ -178,47 +193,38 @@ final class Patterns {
                 ps.setObject(p++, first.apply(i));
                 ps.setObject(p++, second.apply(i));
             }
-            expect(ps.executeUpdate() >= rows, "the insert did not insert every row");
+            if (!readBack) {
+                expect(ps.executeUpdate() >= rows, "the insert did not insert every row");
+            } else if (engine == Engine.MYSQL) {
+                ps.executeUpdate();
+                // The keys given, as a row-value IN list: (key) in ((?), ...) for one column, (a, b) in ((?, ?), ...) for two.
+                boolean pairs = key.contains(",");
+                String keys = pairs ? "(?, ?)" : "(?)";
+                try (PreparedStatement read = c.prepareStatement("select * from " + table + " where (" + key + ") in (" + keys
+                        + (", " + keys).repeat(rows - 1) + ")")) {
+                    int q = 1;
+                    for (int i = 0; i < rows; i++) {
+                        read.setObject(q++, first.apply(i));
+                        if (pairs) {
+                            read.setObject(q++, second.apply(i));
+                        }
+                    }
+                    expect(readAll(read.executeQuery()) == rows, "the read did not return every row");
+                }
+            } else {
+                ps.execute();
+                expect(readAll(ps.getResultSet()) == rows, "the insert did not return every row");
+            }
         }
     }
 
     /**
-     * floor-skip-1000 that also reads back the 1,000 rows with their ids, as a get-or-create of many keys must: {@code
-     * RETURNING *} on PostgreSQL, SQLite and MariaDB, H2's {@code FINAL TABLE} of a {@code MERGE}, and on MySQL, which
-     * returns no rows from an insert, a {@code SELECT} of the keys after it. What the database's own clauses cost for
-     * the whole of getOrCreateAll's job, written by hand, and without its guarantees (a hit may draw an id or fire a
-     * trigger, and nothing tells created rows from found ones).
+     * floor-skip-1000 that also reads back the 1,000 rows with their ids, as a get-or-create of many keys must. What
+     * the database's own clauses cost for the whole of getOrCreateAll's job, written by hand, and without its
+     * guarantees (a key that exists may draw an id or fire a trigger, and nothing tells created rows from found ones).
      */
     static void floorSkipReturningBulk(DataSource pool, Idem idem, long n) throws SQLException {
-        Engine engine = Factories.engine(pool);
-        String values = "(?, ?)" + ", (?, ?)".repeat(BULK - 1);
-        String sql = switch (engine) {
-            case POSTGRESQL, SQLITE -> INSERT + ", (?, ?)".repeat(BULK - 1) + " on conflict (title) do nothing returning *";
-            case MARIADB -> INSERT + ", (?, ?)".repeat(BULK - 1) + " on duplicate key update title = title returning *";
-            case MYSQL -> INSERT + ", (?, ?)".repeat(BULK - 1) + " on duplicate key update title = title";
-            case H2 -> "select * from final table (merge into tag (title, color) key (title) values " + values + ")";
-        };
-        int rows = 0;
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            for (int i = 0; i < BULK; i++) {
-                ps.setString(p++, bulkTitle(n, i));
-                ps.setString(p++, "red");
-            }
-            if (engine == Engine.MYSQL) {
-                ps.executeUpdate();
-                try (PreparedStatement read = c.prepareStatement("select * from tag where title in (?" + ", ?".repeat(BULK - 1) + ")")) {
-                    for (int i = 0; i < BULK; i++) {
-                        read.setString(i + 1, bulkTitle(n, i));
-                    }
-                    rows = readAll(read.executeQuery());
-                }
-            } else {
-                ps.execute();
-                rows = readAll(ps.getResultSet());
-            }
-        }
-        expect(rows == BULK, "the insert did not return every row");
+        skipExisting(pool, "tag", List.of("title", "color"), "title", BULK, i -> bulkTitle(n, i), i -> "red", true);
     }
 
     /** Reads every column of every row, as a caller of the rows would, and closes the result set; the number of rows. */

@@ -58,7 +58,7 @@ final class Targets {
                     "getOrCreateAll of 1,000 new keys at least 30x faster than 1,000 getOrCreate calls"),
             new Goal("idem-all-1000", "floor-insert-1000", 0.5, Set.of(), "floor-skip-returning-1000",
                     "getOrCreateAll of 1,000 new keys at least 0.5x one multi-row INSERT of the same rows"),
-            new Goal("idem-links-50", "floor-links-50", 0.85, Set.of(Engine.POSTGRESQL, Engine.SQLITE), "floor-skip-links-50",
+            new Goal("idem-links-50", "floor-links-50", 0.85, Set.of(Engine.POSTGRESQL, Engine.SQLITE), "floor-skip-returning-links-50",
                     "PostgreSQL and SQLite: addLinks of 50 at least 0.85x the multi-row INSERT by hand"));
 
     private Targets() {

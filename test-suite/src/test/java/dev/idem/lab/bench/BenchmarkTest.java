@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class BenchmarkTest {
 
     private static final List<String> OPERATIONS = List.of("floor-select", "idem-hit", "floor-insert", "idem-miss", "django-miss", "floor-link",
-            "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "floor-skip-links-50", "idem-links-50",
+            "idem-link-new", "idem-link-existing", "floor-links-50", "floor-batch-50", "floor-skip-links-50", "floor-skip-returning-links-50", "idem-links-50",
             "floor-insert-tx", "idem-miss-tx", "django-miss-tx", "hibernate-naive-miss", "idem-hibernate-miss",
             "floor-select-tx", "hibernate-naive-hit", "idem-hibernate-hit",
             "floor-insert-1000", "floor-skip-1000", "floor-skip-returning-1000", "idem-all-1000", "idem-singles-1000",
@@ -48,7 +48,8 @@ class BenchmarkTest {
                 .collect(Collectors.toMap(BenchmarkReport.Row::operation, BenchmarkReport.Row::floor, (a, b) -> a));
         assertEquals(Map.ofEntries(Map.entry("idem-hit", "floor-select"), Map.entry("idem-miss", "floor-insert"),
                 Map.entry("django-miss", "floor-insert"), Map.entry("idem-link-new", "floor-link"), Map.entry("idem-link-existing", "floor-link"),
-                Map.entry("idem-links-50", "floor-links-50"), Map.entry("floor-skip-links-50", "floor-links-50"), Map.entry("idem-miss-tx", "floor-insert-tx"),
+                Map.entry("idem-links-50", "floor-links-50"), Map.entry("floor-skip-links-50", "floor-links-50"),
+                Map.entry("floor-skip-returning-links-50", "floor-links-50"), Map.entry("idem-miss-tx", "floor-insert-tx"),
                 Map.entry("django-miss-tx", "floor-insert-tx"), Map.entry("hibernate-naive-miss", "floor-insert-tx"),
                 Map.entry("idem-hibernate-miss", "floor-insert-tx"), Map.entry("hibernate-naive-hit", "floor-select-tx"),
                 Map.entry("idem-hibernate-hit", "floor-select-tx"), Map.entry("idem-all-1000", "floor-insert-1000"), Map.entry("floor-skip-1000", "floor-insert-1000"),
