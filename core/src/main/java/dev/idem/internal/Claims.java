@@ -81,7 +81,7 @@ public final class Claims {
         List<Row> rows;
         try {
             if (q.claimStatement != null) {
-                List<Object> parameters = new ArrayList<>(q.eligibleParameters);
+                List<Object> parameters = new ArrayList<>(q.pickParameters);
                 parameters.addAll(List.of(limit, worker, millis, token));
                 try {
                     rows = query(connection, q.claimStatement, parameters);
@@ -108,7 +108,7 @@ public final class Claims {
 
     /** The locking read that skips rows others hold, then the update of exactly the keys it locked. */
     private static List<Row> pickAndMark(Connection c, Dialect d, QueueShape q, String worker, int limit, long millis, String token) throws SQLException {
-        List<Object> pickParameters = new ArrayList<>(q.eligibleParameters);
+        List<Object> pickParameters = new ArrayList<>(q.pickParameters);
         pickParameters.add(limit);
         List<Object> keys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(q.pick)) {

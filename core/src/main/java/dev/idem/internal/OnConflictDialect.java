@@ -294,6 +294,12 @@ final class OnConflictDialect implements Dialect {
         return maxParameters;
     }
 
+    /** PostgreSQL: see {@link Dialect#pickTestsEligibleAsRange}. */
+    @Override
+    public boolean pickTestsEligibleAsRange() {
+        return postgresql;
+    }
+
     /** SQLite locks the whole database for the claim's one statement: there are no row locks to skip. */
     @Override
     public String skipLocked() {

@@ -55,8 +55,10 @@ final class QueueShape {
     final Shape table;
     final String key;
     final List<String> order;
-    /** The eligible values that are bound (those that are not NULL), in the order of {@link #pick}'s parameters. */
+    /** The eligible values that are bound (those that are not NULL), in order: the parameters of the claimable condition. */
     final List<Object> eligibleParameters;
+    /** The parameters of {@link #pick}'s condition: {@link #eligibleParameters}, each twice where the pick tests a range. */
+    final List<Object> pickParameters;
     final Map<String, Object> eligible;
     final String claimedBy;
     final String claimedUntil;
@@ -107,23 +109,40 @@ final class QueueShape {
                 parameters.add(value);
             }
         });
-        condition.append('(').append(q(claimedUntil)).append(" is null or ").append(q(claimedUntil)).append(" < ").append(now).append(')');
-        this.claimable = condition.toString();
+        String free = "(" + q(claimedUntil) + " is null or " + q(claimedUntil) + " < " + now + ")"; // no lease, or a lapsed one
+        this.claimable = condition + free;
         this.eligibleParameters = List.copyOf(parameters);
         List<String> quotedOrder = new ArrayList<>();
         order.forEach(c -> quotedOrder.add(q(c)));
         this.orderBy = String.join(", ", quotedOrder);
         // Where the claim reads through the index on the eligible columns, then the order (every database but H2, whose
         // claim reads along the primary key), the pick is ordered by that index's columns: the same order, since the
-        // eligible columns hold one value each, and a plan that cannot be had without that index. A generic plan
-        // (PostgreSQL's after five runs) cannot see how few rows the eligible values match, and ordered by the key
-        // alone it may walk the primary key past every finished row, on every claim.
+        // eligible columns hold one value each. Ordered by the key alone, a planner that cannot see how few rows the
+        // eligible values match (stale statistics, a generic plan) may walk the primary key past every finished row,
+        // on every claim. On PostgreSQL the eligible columns are tested as ranges, or the planner would drop them
+        // from the order as constants (see Dialect.pickTestsEligibleAsRange).
         List<String> pickOrder = new ArrayList<>();
+        String pickCondition = claimable;
+        List<Object> pickBound = parameters;
         if (rules.checksIndex()) {
             eligible.keySet().forEach(c -> pickOrder.add(q(c)));
+            if (d.pickTestsEligibleAsRange()) {
+                StringBuilder ranges = new StringBuilder();
+                pickBound = new ArrayList<>();
+                for (Map.Entry<String, Object> e : eligible.entrySet()) {
+                    String c = q(e.getKey());
+                    ranges.append(c).append(e.getValue() == null ? " is null and " : " >= ? and " + c + " <= ? and ");
+                    if (e.getValue() != null) {
+                        pickBound.add(e.getValue());
+                        pickBound.add(e.getValue());
+                    }
+                }
+                pickCondition = ranges + free;
+            }
         }
         pickOrder.addAll(quotedOrder);
-        this.pick = d.claimPick(table.quotedName, q(key), " where " + claimable, String.join(", ", pickOrder));
+        this.pickParameters = List.copyOf(pickBound);
+        this.pick = d.claimPick(table.quotedName, q(key), " where " + pickCondition, String.join(", ", pickOrder));
         this.assignments = q(claimedBy) + " = ?, " + q(claimedUntil) + " = " + later + ", " + q(claimToken) + " = ?";
         this.claimStatement = d.claimStatement(table.quotedName, q(key), pick, assignments, orderBy);
     }

@@ -233,6 +233,19 @@ public interface Dialect {
     }
 
     /**
+     * True when a claim's pick should test each eligible column as a range of its one value, {@code c >= ? and
+     * c <= ?}, rather than {@code c = ?}; false by default. PostgreSQL: an equality makes the column a constant
+     * of the plan, so the pick's order (the eligible columns, then the queue's order) shrinks to the queue's
+     * order alone, which the primary key provides as well as the queue's index does. With statistics taken
+     * before the queue drained (most rows still waiting, as far as the planner knows), it then walks the
+     * primary key past every finished row on every claim. A range keeps the eligible columns in the order,
+     * which only the queue's index provides without a sort. Both forms match the same rows.
+     */
+    default boolean pickTestsEligibleAsRange() {
+        return false;
+    }
+
+    /**
      * The locking read that picks the keys of up to {@code limit} rows to claim, skipping rows others hold;
      * its parameters are those of {@code where}, then the limit. It must lock no more rows than it returns
      * (beyond rows it skips), or other workers would skip rows no one claims.

@@ -307,6 +307,48 @@ class ClaimTest {
     }
 
     /**
+     * A queue that drained faster than its statistics were taken: ANALYZE saw 20,000 rows waiting, then 10,000 were
+     * finished (autovacuum is off for the table, so no new ANALYZE comes in between). A pick that tests {@code
+     * status = 'new'} and orders by {@code status, id} lets PostgreSQL drop the constant status from the order;
+     * believing nearly every row waits, it then reads along the primary key and steps over the 10,000 finished
+     * rows on every claim, the custom plans and the generic one alike. Idem's pick reads the queue's index
+     * instead: ten claims read at most a few index entries each from the primary key (the update of the claimed
+     * key), which the database's own counters show. PostgreSQL only: its counters flush on request
+     * ({@code pg_stat_force_next_flush}, 15 and later), and the other planners do not drop the order's column.
+     */
+    @DatabaseTest(Engine.POSTGRESQL)
+    void claimsOfAQueueThatDrainedSinceItsStatisticsReadTheQueuesIndexNotEveryFinishedRow(TestDatabase db) throws Exception {
+        Idem idem = Idem.create(db.dataSource());
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            // Every step on this one session, so that its statistics are flushed before the counters are read.
+            s.execute("create table task (id bigint primary key, payload varchar(100), status varchar(20) not null,"
+                    + " claimed_by varchar(100), claimed_until timestamptz, claim_token varchar(32)) with (autovacuum_enabled = false)");
+            s.execute("create index task_claim on task (status, id)");
+            s.execute("insert into task (id, payload, status) select g, 'job', 'new' from generate_series(1, 20000) g");
+            s.execute("analyze task");
+            s.execute("update task set status = 'done' where id <= 10000");
+            long before = primaryKeyEntriesRead(s);
+            List<Long> claimed = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                claimed.addAll(keys(idem.on(c).claim(TASKS, "w", 1, LONG)));
+            }
+            long read = primaryKeyEntriesRead(s) - before;
+
+            assertEquals(List.of(10001L, 10002L, 10003L, 10004L, 10005L, 10006L, 10007L, 10008L, 10009L, 10010L), claimed);
+            assertTrue(read < 1_000, "ten claims read " + read + " entries of the primary key index: the pick walked past the finished rows");
+        }
+    }
+
+    /** Entries of the task table's primary key index read so far, this session's own reads flushed first. */
+    private static long primaryKeyEntriesRead(Statement s) throws SQLException {
+        s.execute("select pg_stat_force_next_flush()"); // flushed when the session goes idle, before the answer
+        try (ResultSet rs = s.executeQuery("select idx_tup_read from pg_stat_user_indexes where indexrelname = 'task_pkey'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
      * What cannot hold a claim is refused before a row is touched: claim columns that are missing, NOT NULL
      * or of the wrong type, a queue InnoDB would serve by locking every row, a database that cannot skip
      * locked rows (as MySQL before 8.0.1 and MariaDB before 10.6); so is a finish that would leave the row waiting.
