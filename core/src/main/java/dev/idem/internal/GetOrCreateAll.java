@@ -507,7 +507,7 @@ public final class GetOrCreateAll {
 
     private static int compare(Entry a, Entry b) {
         for (int i = 0; i < a.keyValues.length; i++) {
-            int c = Links.NORMALIZED_ORDER.compare(a.normalized.get(i), b.normalized.get(i));
+            int c = Links.LOCK_ORDER.compare(a.normalized.get(i), b.normalized.get(i));
             if (c != 0) {
                 return c;
             }

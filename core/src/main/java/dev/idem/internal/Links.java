@@ -31,11 +31,11 @@ import java.util.Set;
  */
 public final class Links {
 
-    /** Numbers by value, anything else by its text: one total order that every caller agrees on. */
-    static final Comparator<Object> LOCK_ORDER = (a, b) -> Links.NORMALIZED_ORDER.compare(normalize(a), normalize(b));
-
-    /** {@link #LOCK_ORDER} of values already {@link #normalize normalized}. */
-    static final Comparator<Object> NORMALIZED_ORDER = (x, y) -> {
+    /**
+     * The order keys and targets are locked in, on values already {@link #normalize normalized}: numbers by value,
+     * anything else by its text. One total order that every caller agrees on.
+     */
+    static final Comparator<Object> LOCK_ORDER = (x, y) -> {
         if (x instanceof BigDecimal m && y instanceof BigDecimal n) {
             return m.compareTo(n);
         }
@@ -66,7 +66,7 @@ public final class Links {
         targets.forEach(t -> wanted.putIfAbsent(normalize(t), t));
         // Every caller inserts in the same order, so concurrent multi-row inserts cannot deadlock each other.
         List<Object> order = new ArrayList<>(wanted.keySet());
-        order.sort(NORMALIZED_ORDER); // LOCK_ORDER of the targets, each normalized once
+        order.sort(LOCK_ORDER); // the targets normalized, each once
         List<Object> lockOrder = new ArrayList<>(order.size());
         order.forEach(value -> lockOrder.add(wanted.get(value)));
         Shape shape = database.shape(connection, table.asTable());

@@ -31,12 +31,10 @@ import java.util.function.Function;
  */
 public final class Updates {
 
-    /** Numbers by value, anything else by its text, column by column: one total order all callers agree on. */
+    /** {@link Links#LOCK_ORDER}, column by column: one total order all callers agree on. */
     private static final Comparator<Object[]> KEY_ORDER = (a, b) -> {
         for (int i = 0; i < a.length; i++) {
-            Object x = Links.normalize(a[i]);
-            Object y = Links.normalize(b[i]);
-            int c = x instanceof java.math.BigDecimal m && y instanceof java.math.BigDecimal n ? m.compareTo(n) : x.toString().compareTo(y.toString());
+            int c = Links.LOCK_ORDER.compare(Links.normalize(a[i]), Links.normalize(b[i]));
             if (c != 0) {
                 return c;
             }
