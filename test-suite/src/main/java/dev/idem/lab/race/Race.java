@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class Race {
 
     /**
-     * How hard to race: callers per round, rounds (each on a fresh key), and the pause between a naive read
+     * How hard to race: callers per round, rounds (all callers released together in each), and the pause between a naive read
      * and write; for the {@link Backlog} scenarios, the rows of the backlog and the workers draining it.
      */
     public record Settings(int workers, int rounds, Duration think, int backlog, int backlogWorkers) {

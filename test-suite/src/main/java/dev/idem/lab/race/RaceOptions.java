@@ -40,7 +40,7 @@ public final class RaceOptions {
             + " the workers draining the backlog, default 16)")
     Integer workers;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "rounds per run, each on a fresh key (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", paramLabel = "N", description = "rounds per run, all workers released together in each (default: ${DEFAULT-VALUE})")
     int rounds = DEFAULT_ROUNDS;
 
     @Option(names = "--backlog", paramLabel = "N", description = "rows of the backlog in the claim scenarios (default: ${DEFAULT-VALUE})")

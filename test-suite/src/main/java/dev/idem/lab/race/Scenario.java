@@ -9,8 +9,9 @@ import java.util.function.IntFunction;
 
 /**
  * One race from the users' threads: the schema it runs on, the strategies that attempt it, and how to
- * count what went wrong afterwards. Every round uses a fresh key, so that every round is a real race
- * among all workers. To add one, implement this interface, give it its {@link Strategy strategies}, and
+ * count what went wrong afterwards. Every round releases all workers at once: on a fresh key where the race is
+ * about creating a row (get-or-create, links), on the same rows where it is about changing them (counter,
+ * transfer), so that every round is a real race among all workers. To add one, implement this interface, give it its {@link Strategy strategies}, and
  * list it in {@link dev.idem.lab.scenario.Scenarios#all()}; the lab, its options, its documents and its
  * checks pick it up from there.
  */

@@ -57,7 +57,7 @@ public final class HtmlReport {
                 """);
         long think = report.settings().think().toMillis();
         out.append("<p class=\"muted\">").append(report.settings().workers()).append(" workers released together by a barrier, ")
-                .append(report.settings().rounds()).append(" rounds per run, every round a fresh key")
+                .append(report.settings().rounds()).append(" rounds per run (get-or-create and links race for a fresh key each round, counter and transfer for the same rows, claims drain one shared backlog)")
                 .append(think > 0 ? ", think time " + think + " ms" : "")
                 .append(". Started ").append(esc(report.startedAt().toString())).append(".</p>\n<ul>\n");
         for (Databases.Status db : report.databases()) {

@@ -20,7 +20,7 @@ public final class TextReport {
     public static String render(Report report) {
         StringBuilder out = new StringBuilder();
         long think = report.settings().think().toMillis();
-        out.append(String.format(Locale.ROOT, "Idem race lab: %d workers x %d rounds per run, every round a fresh key%s%n",
+        out.append(String.format(Locale.ROOT, "Idem race lab: %d workers x %d rounds per run, released together each round (get-or-create and links race for a fresh key each round, counter and transfer for the same rows, claims drain one shared backlog)%s%n",
                 report.settings().workers(), report.settings().rounds(), think > 0 ? ", think " + think + " ms" : ""));
         for (Databases.Status db : report.databases()) {
             out.append('\n');
