@@ -1,6 +1,7 @@
 package dev.idem.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,28 @@ import org.sqlite.SQLiteException;
 
 /** Proves the database facility is real: every database accepts connections, enforces constraints and isolates tests. */
 class DatabaseFacilityTest {
+
+    /**
+     * SQLite can end a transaction by itself when a statement fails (SQLITE_BUSY, among others). Here the work
+     * ends it, then fails: the helper's ROLLBACK and its return to auto-commit find no transaction, and the
+     * work's own failure must still be what the caller sees, with theirs attached. The lab's soak once reported
+     * "cannot commit - no transaction is active" in place of the retry Idem had asked for.
+     */
+    @DatabaseTest(Engine.SQLITE)
+    void inTransactionThrowsTheWorksFailureWhenTheDatabaseEndedTheTransactionItself(TestDatabase db) throws Exception {
+        IllegalStateException workFailure = new IllegalStateException("the work's failure");
+        try (Connection c = db.connect()) {
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> Jdbc.inTransaction(c, tx -> {
+                try (Statement s = tx.createStatement()) {
+                    s.execute("rollback"); // as SQLite does after some errors, behind the driver's back
+                }
+                throw workFailure;
+            }));
+            assertSame(workFailure, thrown);
+            assertTrue(thrown.getSuppressed().length > 0, "the failed rollback and return to auto-commit are attached");
+            assertTrue(c.getAutoCommit());
+        }
+    }
 
     @DatabaseTest
     void twoConnectionsInsertTheSameKeyAtOnceOneWinsTheOtherHitsTheUniqueConstraint(TestDatabase db) throws Exception {

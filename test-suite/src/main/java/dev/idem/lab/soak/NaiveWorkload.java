@@ -1,5 +1,6 @@
 package dev.idem.lab.soak;
 
+import dev.idem.testing.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,17 +36,7 @@ final class NaiveWorkload implements Workload {
             if (call.mode == Mode.OWN) {
                 return call(c, call, worker);
             }
-            c.setAutoCommit(false);
-            try {
-                Answer answer = call(c, call, worker);
-                c.commit();
-                return answer;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Jdbc.inTransaction(c, tx -> call(tx, call, worker));
         }
     }
 
