@@ -110,11 +110,19 @@ public final class SpringIdem implements Operations {
      */
     private <T> T onOwnConnection(Connection connection, Function<? super Operations, T> work) throws SQLException {
         connection.setAutoCommit(true);
+        T result;
         try {
-            return work.apply(idem.on(connection));
-        } finally {
-            connection.setAutoCommit(false);
+            result = work.apply(idem.on(connection));
+        } catch (RuntimeException | Error e) {
+            try {
+                connection.setAutoCommit(false);
+            } catch (SQLException suppressed) { // a lost connection: Idem's own answer (say, outcome unknown) is what counts
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
+        connection.setAutoCommit(false);
+        return result;
     }
 
     @Override
