@@ -90,10 +90,10 @@ public final class GetOrCreateAll {
 
     /**
      * Where the columns of an input, in the order given, go: {@code positions[c]} is the key position of given
-     * column {@code c}, or {@code -1 - d} for the {@code d}th other value. Worked out once per list of column
-     * names in a call, not once per input.
+     * column {@code c}, or {@code -1 - d} for the {@code d}th other value; {@code missingKey}, the first key
+     * column the names leave out, or null. Worked out once per list of column names in a call, not once per input.
      */
-    private record Layout(int[] positions, List<String> columns) {
+    private record Layout(int[] positions, List<String> columns, String missingKey) {
 
         static Layout of(Shape shape, List<String> given) {
             int[] positions = new int[given.size()];
@@ -114,7 +114,13 @@ public final class GetOrCreateAll {
             for (String column : defaults) {
                 named = named.and(column, null);
             }
-            return new Layout(positions, List.copyOf(GetOrCreate.columns(shape, named)));
+            String missingKey = null;
+            for (String k : shape.key) {
+                if (missingKey == null && !keyNames.columns().contains(k)) {
+                    missingKey = k;
+                }
+            }
+            return new Layout(positions, List.copyOf(GetOrCreate.columns(shape, named)), missingKey);
         }
     }
 
@@ -205,28 +211,20 @@ public final class GetOrCreateAll {
                 throw new IllegalArgumentException("Row " + i + " of the batch for " + table.name() + " is null");
             }
             Layout layout = layouts.computeIfAbsent(row.columns(), given -> Layout.of(shape, given));
+            if (layout.missingKey != null) {
+                throw new IllegalArgumentException("Row " + i + " of the batch, " + row + ", has no value for key column '" + layout.missingKey
+                        + "' of " + shape.display + "; the key is " + shape.key);
+            }
             Object[] keyValues = new Object[keySize];
             Object[] defaultValues = new Object[layout.columns.size() - keySize];
-            int givenKeys = 0;
             List<Object> values = row.values();
             for (int c = 0; c < values.size(); c++) {
                 int position = layout.positions[c];
                 if (position >= 0) {
                     keyValues[position] = values.get(c);
-                    givenKeys++;
                 } else {
                     defaultValues[-1 - position] = values.get(c);
                 }
-            }
-            if (givenKeys != keySize) {
-                List<String> missing = new ArrayList<>(shape.key);
-                for (int c = 0; c < values.size(); c++) {
-                    if (layout.positions[c] >= 0) {
-                        missing.remove(shape.key.get(layout.positions[c]));
-                    }
-                }
-                throw new IllegalArgumentException("Row " + i + " of the batch, " + row + ", has no value for key column '" + missing.get(0)
-                        + "' of " + shape.display + "; the key is " + shape.key);
             }
             List<Object> normalized = new ArrayList<>(keySize);
             for (int k = 0; k < keySize; k++) {

@@ -151,8 +151,9 @@ class GetOrCreateAllTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> idem.getOrCreateAll(TAG, rows));
         assertTrue(e.getMessage().contains("NULL"), e::getMessage);
         assertEquals(0, spy.count(), "statements run: " + spy.executed());
-        assertThrows(IllegalArgumentException.class, () -> idem.getOrCreateAll(TAG, List.of(Values.of("title", "a"), Values.of("color", "red"))),
-                "a row without its key");
+        IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class,
+                () -> idem.getOrCreateAll(TAG, List.of(Values.of("title", "a"), Values.of("color", "red"))), "a row without its key");
+        assertTrue(noKey.getMessage().contains("Row 1 of the batch") && noKey.getMessage().toLowerCase(java.util.Locale.ROOT).contains("no value for key column 'title'"), noKey::getMessage);
         try (Connection c = db.connect()) {
             assertEquals(0, Naive.count(c, "select count(*) from tag"));
         }
