@@ -106,6 +106,17 @@ public final class Database {
         return vendor == Vendor.SQLITE ? OnConflictDialect.SQLITE_BEGIN_WRITE : List.of();
     }
 
+    /**
+     * Whether the driver's {@code commit()} and {@code rollback()} begin the next transaction before they
+     * return, so that Idem must end its transactions with statements of its own. sqlite-jdbc does: after the
+     * COMMIT it runs a BEGIN in the connection's transaction mode, and with {@code transaction_mode=IMMEDIATE}
+     * that BEGIN waits for the write lock; when the busy timeout runs out there, {@code commit()} throws
+     * {@code SQLITE_BUSY} although the COMMIT took effect, and work that committed would be run again.
+     */
+    boolean driverBeginsAfterCommit() {
+        return vendor == Vendor.SQLITE;
+    }
+
     /** What {@code error} means, as this database raised it. */
     SqlErrors.Kind classify(SQLException error) {
         return SqlErrors.classify(error, vendorOrOther());
@@ -160,8 +171,9 @@ public final class Database {
             case LOCK_TIMEOUT -> new RetryTransactionException(what + "a lock was not granted in time. Roll back and run the transaction again,"
                     + " or raise the lock timeout.", e);
             case BUSY -> new RetryTransactionException(what + (v == Vendor.SQLITE
-                    ? "the database is locked (SQLITE_BUSY). A transaction that reads before it writes cannot wait for the write lock: begin write"
-                    + " transactions IMMEDIATE (Idem.inTransaction does), set a busy_timeout, and run the transaction again."
+                    ? "the database is locked (SQLITE_BUSY): another connection held the write lock past the busy timeout, or a transaction"
+                    + " that read before it wrote could not wait for the lock. Run the transaction again; begin write transactions IMMEDIATE"
+                    + " (Idem.inTransaction does) and set a busy_timeout."
                     : "a concurrent transaction updated the same row. Roll back and run the transaction again."), e);
             case UNIQUE_VIOLATION, INTEGRITY_VIOLATION -> new IntegrityViolationException(what + "the database refused the row: " + e.getMessage(),
                     SqlErrors.constraintName(e, v), e);

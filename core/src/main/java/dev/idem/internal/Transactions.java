@@ -171,9 +171,9 @@ public final class Transactions {
         if (!connection.getAutoCommit()) {
             return operation.run(connection);
         }
-        begin(connection);
         Throwable failure = null;
         try {
+            begin(connection); // inside: a BEGIN that fails half-way must still return the connection to auto-commit
             T result = operation.run(connection);
             commit(connection);
             return result;
@@ -192,6 +192,7 @@ public final class Transactions {
      * failing its first write).
      */
     private void begin(Connection connection) throws SQLException {
+        database.dialect(connection);
         connection.setAutoCommit(false);
         List<String> statements = database.beginWrite();
         if (!statements.isEmpty()) {
@@ -203,10 +204,28 @@ public final class Transactions {
         }
     }
 
-    /** Commits; a connection lost during the COMMIT leaves its outcome unknown, which is said so. */
+    /**
+     * Commits; a connection lost during the COMMIT leaves its outcome unknown, which is said so. Where the
+     * driver's {@code commit()} would go on to begin the next transaction and could fail there after the
+     * COMMIT took effect (sqlite-jdbc), Idem sends the COMMIT itself, then a DEFERRED BEGIN, which takes no
+     * lock and so cannot be busy: the driver, which still counts a transaction open, ends that one when the
+     * connection returns to auto-commit.
+     */
     private void commit(Connection connection) throws SQLException {
         try {
-            connection.commit();
+            if (!database.driverBeginsAfterCommit()) {
+                connection.commit();
+                return;
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute("commit");
+                try {
+                    s.execute("begin");
+                } catch (SQLException e) {
+                    throw new DatabaseException("The transaction committed, but the connection could not begin the transaction its driver"
+                            + " expects after a COMMIT: " + e.getMessage() + ". Do not run the work again.", e);
+                }
+            }
         } catch (SQLException e) {
             if (database.lostConnection(e)) {
                 throw new OutcomeUnknownException("The connection was lost during the COMMIT: the transaction may or may not have committed,"
@@ -350,9 +369,33 @@ public final class Transactions {
         }
     }
 
-    private static void rollbackQuietly(Connection connection, Throwable cause) {
-        try {
-            connection.rollback();
+    /**
+     * Rolls back, adding any failure to {@code cause}. Where the driver's {@code rollback()} would go on to
+     * begin the next transaction (sqlite-jdbc, which waits for the write lock there in IMMEDIATE mode), the
+     * ROLLBACK and a DEFERRED BEGIN are sent as statements, as in {@link #commit}; the ROLLBACK fails
+     * harmlessly when the database has ended the transaction already.
+     */
+    private void rollbackQuietly(Connection connection, Throwable cause) {
+        if (!database.driverBeginsAfterCommit()) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+            return;
+        }
+        try (Statement s = connection.createStatement()) {
+            try {
+                s.execute("rollback");
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+            try {
+                s.execute("begin");
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+                connection.rollback(); // the transaction is still open: roll it back as the driver does, never let auto-commit commit it
+            }
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }

@@ -17,10 +17,11 @@ public final class Jdbc {
     /**
      * Runs {@code work} as one transaction on {@code c}: auto-commit off, the work, COMMIT; when the work
      * fails, ROLLBACK, and the work's failure is thrown. The connection is left in auto-commit mode, as a pool
-     * hands it out. No retry. SQLite may end the whole transaction by itself when a statement fails (on
-     * {@code SQLITE_BUSY}, among others); the ROLLBACK and the return to auto-commit (sqlite-jdbc's COMMIT of
-     * the transaction it began) then fail too, with "no transaction is active": those failures are added to
-     * the work's, never thrown in its place.
+     * hands it out. No retry. sqlite-jdbc's {@code commit()} and {@code rollback()} begin the next transaction
+     * before they return; when that BEGIN fails ({@code SQLITE_BUSY} past the busy timeout, in IMMEDIATE mode),
+     * the driver counts a transaction open that the database does not have, and the ROLLBACK and the return to
+     * auto-commit fail too, with "no transaction is active": those failures are added to the first, never thrown
+     * in its place. A {@code commit()} that fails so has committed.
      */
     public static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
         c.setAutoCommit(false);

@@ -24,10 +24,11 @@ import org.sqlite.SQLiteException;
 class DatabaseFacilityTest {
 
     /**
-     * SQLite can end a transaction by itself when a statement fails (SQLITE_BUSY, among others). Here the work
-     * ends it, then fails: the helper's ROLLBACK and its return to auto-commit find no transaction, and the
-     * work's own failure must still be what the caller sees, with theirs attached. The lab's soak once reported
-     * "cannot commit - no transaction is active" in place of the retry Idem had asked for.
+     * sqlite-jdbc can count a transaction open that SQLite does not have (its commit() begins the next one, and
+     * that BEGIN can fail; SQLite also ends a transaction by itself after some errors). Here the work ends it,
+     * then fails: the helper's ROLLBACK and its return to auto-commit find no transaction, and the first failure
+     * must still be what the caller sees, with theirs attached. The lab's soak once reported "cannot commit - no
+     * transaction is active" in place of the failure that came first.
      */
     @DatabaseTest(Engine.SQLITE)
     void inTransactionThrowsTheWorksFailureWhenTheDatabaseEndedTheTransactionItself(TestDatabase db) throws Exception {

@@ -6,6 +6,8 @@ import dev.idem.Idem;
 import dev.idem.Linked;
 import dev.idem.Operations;
 import dev.idem.Values;
+import dev.idem.lab.ErrorClass;
+import dev.idem.testing.Engine;
 import dev.idem.testing.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,9 +24,11 @@ final class IdemWorkload implements Workload {
 
     private final Idem idem;
     private final DataSource pool;
+    private final Engine engine;
 
-    IdemWorkload(DataSource pool) {
+    IdemWorkload(DataSource pool, Engine engine) {
         this.pool = pool;
+        this.engine = engine;
         this.idem = Idem.create(pool);
     }
 
@@ -42,10 +46,21 @@ final class IdemWorkload implements Workload {
         };
     }
 
-    /** As an application runs it in its own transaction: auto-commit off, the call, commit; roll back when anything fails. */
+    /**
+     * As an application runs it in its own transaction: auto-commit off, the call, commit; roll back when anything
+     * fails. On SQLite the application's own BEGIN and COMMIT can fail with {@code SQLITE_BUSY} when another
+     * connection holds the write lock past the busy timeout, and sqlite-jdbc's {@code commit()} can fail so after
+     * the COMMIT took effect, since it begins the next IMMEDIATE transaction before it returns. The caller cannot
+     * tell whether its transaction committed: the call's outcome is unknown, and counted so.
+     */
     private Answer inCallerTransaction(Call call, String worker) throws SQLException {
         try (Connection c = pool.getConnection()) {
             return Jdbc.inTransaction(c, tx -> call(idem.on(tx), call, worker));
+        } catch (SQLException e) {
+            if (engine == Engine.SQLITE && ErrorClass.of(e, engine) == ErrorClass.BUSY) {
+                throw new CallersOutcomeUnknown("the caller's own BEGIN or COMMIT failed: " + e.getMessage(), e);
+            }
+            throw e;
         }
     }
 

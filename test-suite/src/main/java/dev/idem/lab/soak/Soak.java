@@ -38,7 +38,7 @@ public final class Soak {
         }
         // One pool per database, one connection per worker; SQLite's transactions begin IMMEDIATE, as an application's must.
         DataSource pool = db.newPool(settings.workers(), -1, true);
-        Workload workload = settings.naive() ? new NaiveWorkload(pool) : new IdemWorkload(pool);
+        Workload workload = settings.naive() ? new NaiveWorkload(pool) : new IdemWorkload(pool, db.engine());
         History history = new History(space);
         Outcomes outcomes = new Outcomes();
         Budget budget = new Budget(settings);
@@ -104,7 +104,7 @@ public final class Soak {
                     if (call.kind == Kind.CLAIM_FINISH && call.mode == Mode.OWN) {
                         call.uncertain(history); // the claim and the finishes before the failed one committed on their own
                     }
-                } else if (e instanceof OutcomeUnknownException) {
+                } else if (e instanceof OutcomeUnknownException || e instanceof Workload.CallersOutcomeUnknown) {
                     outcomes.ended(call.kind, Outcomes.End.UNKNOWN);
                     call.uncertain(history);
                 } else {

@@ -18,6 +18,19 @@ interface Workload {
         }
     }
 
+    /**
+     * Thrown when the caller's own transaction, around Idem's call, failed at its BEGIN or COMMIT in a way that
+     * leaves the caller not knowing whether it committed: the call's outcome is unknown, as after Idem's
+     * {@code OutcomeUnknownException}.
+     */
+    final class CallersOutcomeUnknown extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CallersOutcomeUnknown(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Runs {@code call} as its mode says, for the worker named {@code worker}. */
     Answer run(Call call, String worker) throws Exception;
 
