@@ -1,18 +1,15 @@
 package dev.idem.testing;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -83,53 +80,7 @@ public final class JdbcSpy {
     }
 
     public DataSource wrap(DataSource dataSource) {
-        JdbcSpy spy = this;
-        return new DataSource() {
-            @Override
-            public Connection getConnection() throws SQLException {
-                return spy.wrap(dataSource.getConnection());
-            }
-
-            @Override
-            public Connection getConnection(String user, String password) throws SQLException {
-                return spy.wrap(dataSource.getConnection(user, password));
-            }
-
-            @Override
-            public PrintWriter getLogWriter() throws SQLException {
-                return dataSource.getLogWriter();
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) throws SQLException {
-                dataSource.setLogWriter(out);
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) throws SQLException {
-                dataSource.setLoginTimeout(seconds);
-            }
-
-            @Override
-            public int getLoginTimeout() throws SQLException {
-                return dataSource.getLoginTimeout();
-            }
-
-            @Override
-            public Logger getParentLogger() {
-                return Logger.getGlobal();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type) throws SQLException {
-                return dataSource.unwrap(type);
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> type) throws SQLException {
-                return dataSource.isWrapperFor(type);
-            }
-        };
+        return DataSources.wrapping(dataSource, this::wrap);
     }
 
     private void note(Connection connection, String sql) {

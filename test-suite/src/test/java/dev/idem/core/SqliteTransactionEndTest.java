@@ -9,16 +9,15 @@ import dev.idem.Idem;
 import dev.idem.RetryPolicy;
 import dev.idem.RetryTransactionException;
 import dev.idem.Values;
+import dev.idem.testing.DataSources;
 import dev.idem.testing.DatabaseTest;
 import dev.idem.testing.Engine;
 import dev.idem.testing.TestDatabase;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConnection;
@@ -114,12 +113,7 @@ class SqliteTransactionEndTest {
     /** {@code pool}'s connections, each {@link #armed} with {@code other}; the lock is taken once, at the first COMMIT on any of them. */
     private static DataSource committer(DataSource pool, LockTaker other) {
         Trigger trigger = new Trigger();
-        return new Delegating(pool) {
-            @Override
-            public Connection getConnection() throws SQLException {
-                return armed(pool.getConnection(), other, trigger);
-            }
-        };
+        return DataSources.wrapping(pool, c -> armed(c, other, trigger));
     }
 
     /**
@@ -186,58 +180,6 @@ class SqliteTransactionEndTest {
         @Override
         public void close() throws SQLException {
             connection.close();
-        }
-    }
-
-    /** A data source that hands out another's connections. */
-    private static class Delegating implements DataSource {
-        private final DataSource delegate;
-
-        Delegating(DataSource delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            return delegate.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            throw new SQLException("not supported");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
         }
     }
 }
