@@ -21,12 +21,16 @@ public final class Jdbc {
      * before they return; when that BEGIN fails ({@code SQLITE_BUSY} past the busy timeout, in IMMEDIATE mode),
      * the driver counts a transaction open that the database does not have, and the ROLLBACK and the return to
      * auto-commit fail too, with "no transaction is active": those failures are added to the first, never thrown
-     * in its place. A {@code commit()} that fails so has committed.
+     * in its place. A {@code commit()} that fails so has committed. A BEGIN that fails leaves the connection in
+     * auto-commit mode too, not switched off with no transaction open, in which the next caller's statements
+     * would each commit by themselves.
      */
     public static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
-        c.setAutoCommit(false);
         Throwable failure = null;
         try {
+            // Inside: sqlite-jdbc switches auto-commit off before its BEGIN, so a BEGIN that fails must still be undone
+            // here. HikariCP does not: it records the switch only when the driver's call returns.
+            c.setAutoCommit(false);
             T result = work.run(c);
             c.commit();
             return result;

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +45,33 @@ class DatabaseFacilityTest {
             assertSame(workFailure, thrown);
             assertTrue(thrown.getSuppressed().length > 0, "the failed rollback and return to auto-commit are attached");
             assertTrue(c.getAutoCommit());
+        }
+    }
+
+    /**
+     * sqlite-jdbc switches auto-commit off before it sends the BEGIN. When the BEGIN fails (another connection holds
+     * the write lock past the busy timeout), the helper must switch it back: otherwise the connection goes back to
+     * the pool with auto-commit off and no transaction open, the next caller's statements commit one by one, and
+     * its COMMIT fails. The lab's soak met that as "cannot commit - no transaction is active".
+     */
+    @DatabaseTest(Engine.SQLITE)
+    void inTransactionLeavesTheConnectionInAutoCommitWhenItsBeginFails(TestDatabase db) throws Exception {
+        Properties immediate = db.properties();
+        immediate.setProperty("transaction_mode", "IMMEDIATE");
+        try (Connection holder = db.connect(); Connection c = DriverManager.getConnection(db.url(), immediate)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("pragma busy_timeout = 50");
+            }
+            try (Statement s = holder.createStatement()) {
+                s.execute("begin immediate");
+            }
+            SQLException busy = assertThrows(SQLException.class, () -> Jdbc.inTransaction(c, tx -> 1));
+            assertTrue(busy.getMessage().contains("SQLITE_BUSY"), busy.getMessage());
+            assertTrue(c.getAutoCommit(), "the connection was left with auto-commit off and no transaction open");
+            try (Statement s = holder.createStatement()) {
+                s.execute("rollback");
+            }
+            assertEquals(Integer.valueOf(1), Jdbc.inTransaction(c, tx -> 1), "the connection is usable again");
         }
     }
 
