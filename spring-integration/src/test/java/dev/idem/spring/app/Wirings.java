@@ -1,5 +1,6 @@
 package dev.idem.spring.app;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.idem.Got;
 import dev.idem.Idem;
 import dev.idem.LinkTable;
@@ -11,6 +12,11 @@ import dev.idem.spring.SpringIdem;
 import dev.idem.spring.SpringIdemSession;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.sql.SQLException;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.stereotype.Service;
@@ -111,13 +117,34 @@ public final class Wirings {
         }
     }
 
-    /** The core's Idem.create on the pool itself: a second pool connection per request, committed outside the request's transaction. */
+    /**
+     * The core's Idem.create on the pool itself: a second pool connection per request, committed outside the
+     * request's transaction. Each request first takes its transaction's connection and waits until as many
+     * requests as the pool has connections hold theirs, so that they ask for their second ones together, as
+     * they do under load, however the machine schedules them.
+     */
     @Service("core-on-pool")
     public static class CoreOnPool extends Base {
         private final Idem idem;
+        private final CyclicBarrier poolHeld;
 
-        CoreOnPool(DataSource dataSource) {
+        CoreOnPool(DataSource dataSource) throws SQLException {
             this.idem = Idem.create(dataSource);
+            this.poolHeld = new CyclicBarrier(dataSource.unwrap(HikariDataSource.class).getMaximumPoolSize());
+        }
+
+        @Override
+        @Transactional
+        public Tagged tag(long imageId, String title) {
+            entityManager.createNativeQuery("select 1").getSingleResult(); // takes the transaction's connection now
+            try {
+                poolHeld.await(3, TimeUnit.SECONDS);
+            } catch (BrokenBarrierException | TimeoutException e) {
+                // fewer requests than connections are left: go on, as a request without the barrier would
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.tag(imageId, title);
         }
 
         @Override
