@@ -114,12 +114,8 @@ public final class GetOrCreateAll {
             for (String column : defaults) {
                 named = named.and(column, null);
             }
-            String missingKey = null;
-            for (String k : shape.key) {
-                if (missingKey == null && !keyNames.columns().contains(k)) {
-                    missingKey = k;
-                }
-            }
+            List<String> givenKeys = keyNames.columns();
+            String missingKey = shape.key.stream().filter(k -> !givenKeys.contains(k)).findFirst().orElse(null);
             return new Layout(positions, List.copyOf(GetOrCreate.columns(shape, named)), missingKey);
         }
     }

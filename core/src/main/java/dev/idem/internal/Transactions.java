@@ -240,7 +240,6 @@ public final class Transactions {
     public <T> T inTransaction(TransactionWork<T> work, RetryPolicy policy) {
         return retrying(policy, OnLostConnection.beforeCommit(), () -> {
             try (Connection connection = ownConnection()) {
-                database.dialect(connection);
                 Throwable failure = null;
                 try {
                     begin(connection);

@@ -31,10 +31,10 @@ import java.util.function.Function;
  */
 public final class Updates {
 
-    /** {@link Links#LOCK_ORDER}, column by column: one total order all callers agree on. */
+    /** {@link Links#LOCK_ORDER} of keys whose values are normalized, column by column: one total order all callers agree on. */
     private static final Comparator<Object[]> KEY_ORDER = (a, b) -> {
         for (int i = 0; i < a.length; i++) {
-            int c = Links.LOCK_ORDER.compare(Links.normalize(a[i]), Links.normalize(b[i]));
+            int c = Links.LOCK_ORDER.compare(a[i], b[i]);
             if (c != 0) {
                 return c;
             }
@@ -69,14 +69,17 @@ public final class Updates {
         Dialect d = database.dialect(connection);
         Shape shape = database.shape(connection, table);
         List<Object[]> keyValues = new ArrayList<>(keys.size());
+        List<Object[]> normalized = new ArrayList<>(keys.size()); // each value normalized once, not in every comparison
         for (Values key : keys) {
-            keyValues.add(keyValues(shape, table, key));
+            Object[] values = keyValues(shape, table, key);
+            keyValues.add(values);
+            normalized.add(Arrays.stream(values).map(Links::normalize).toArray());
         }
         Integer[] lockOrder = new Integer[keys.size()];
         Arrays.setAll(lockOrder, i -> i);
-        Arrays.sort(lockOrder, (i, j) -> KEY_ORDER.compare(keyValues.get(i), keyValues.get(j)));
+        Arrays.sort(lockOrder, (i, j) -> KEY_ORDER.compare(normalized.get(i), normalized.get(j)));
         for (int i = 1; i < lockOrder.length; i++) {
-            if (KEY_ORDER.compare(keyValues.get(lockOrder[i - 1]), keyValues.get(lockOrder[i])) == 0) {
+            if (KEY_ORDER.compare(normalized.get(lockOrder[i - 1]), normalized.get(lockOrder[i])) == 0) {
                 throw new IllegalArgumentException("The key " + keys.get(lockOrder[i]) + " of " + shape.display + " is given twice: name each row once");
             }
         }
